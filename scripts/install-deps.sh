@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of stack as Debian packages, by name.
+# Idempotent: packages already present are left alone; apt only runs when one is missing.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git
+  # fuzzing (libFuzzer) and sanitizer runtimes come with clang
+  clang libclang-rt-14-dev
+  # libraries (DESIGN.md section 10)
+  libyaml-cpp-dev libfmt-dev libspdlog-dev libcli11-dev catch2 nlohmann-json3-dev libssl-dev
+  # tests and benchmarks
+  python3 hyperfine
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if ((EUID != 0)); then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
