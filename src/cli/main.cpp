@@ -1,2 +1,52 @@
+// The stack command line: global options, the command families, and the one place
+// errors are printed (once, with their hint) and turned into exit codes.
+#include <csignal>
 #include <cstdio>
-int main() { std::puts("stack"); return 0; }
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "base/error.hpp"
+#include "cli/commands.hpp"
+
+namespace {
+
+void setup_logging(const std::string& level) {
+  auto logger = spdlog::stderr_color_st("stack");
+  logger->set_pattern("%^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(level == "warn" ? "warning" : level));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"stack: compose-compatible stacks on one Linux host, with its own container engine", "stack"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  stack::cli::GlobalOptions global;
+  stack::cli::add_global_options(app, global);
+  int exit_code = 0;
+  stack::cli::add_config_command(app, global, exit_code);
+  stack::cli::add_version_command(app, exit_code);
+  app.parse_complete_callback([&] { setup_logging(global.log_level); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 1;
+  } catch (const stack::Error& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    if (!e.hint().empty()) fmt::print(stderr, "hint: {}\n", e.hint());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "internal error: {}\n", e.what());
+    return 1;
+  }
+  return exit_code;
+}

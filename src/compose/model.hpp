@@ -220,10 +220,11 @@ struct BuildConfig {
   bool operator==(const BuildConfig&) const = default;
 };
 
-struct ExtendsRef {  // kept only before the extends pass resolves it
-  std::string file;
-  std::string service;
-  bool operator==(const ExtendsRef&) const = default;
+struct EnvFile {  // services.*.env_file entries; folded into `environment` by normalize
+  std::string path;
+  bool required = true;
+  std::string format;
+  bool operator==(const EnvFile&) const = default;
 };
 
 struct Service {
@@ -257,7 +258,8 @@ struct Service {
   std::vector<std::string> dns_opt;
   std::vector<std::string> dns_search;
   std::string domainname;
-  OptionalStringMap environment;  // env_file content already folded in, environment wins
+  std::vector<EnvFile> env_file;  // empty after normalize (folded into environment)
+  OptionalStringMap environment;  // after normalize: env_file content folded in, environment wins
   std::vector<std::string> expose;
   std::vector<std::string> external_links;
   std::vector<std::pair<std::string, std::string>> extra_hosts;  // (host, address)
@@ -269,6 +271,7 @@ struct Service {
   std::optional<bool> init;
   std::string ipc;
   StringMap labels;
+  std::vector<std::string> label_file;  // empty after normalize (folded into labels)
   std::vector<std::string> links;
   std::optional<Logging> logging;
   std::string mac_address;

@@ -1,0 +1,57 @@
+#include "compose/hash.hpp"
+
+#include <openssl/evp.h>
+
+#include <nlohmann/json.hpp>
+
+#include "compose/codec.hpp"
+
+namespace stack::compose {
+namespace {
+
+// Node -> JSON with sorted keys (nlohmann's object is ordered), so the text is canonical.
+nlohmann::json to_json(const Node& n) {
+  switch (n.kind) {
+    case Node::Kind::Null: return nullptr;
+    case Node::Kind::Scalar: return n.value;
+    case Node::Kind::Sequence: {
+      nlohmann::json arr = nlohmann::json::array();
+      for (const Node& item : n.items) arr.push_back(to_json(item));
+      return arr;
+    }
+    case Node::Kind::Mapping: {
+      nlohmann::json obj = nlohmann::json::object();
+      for (const Entry& e : n.entries) obj[e.key] = to_json(e.value);
+      return obj;
+    }
+  }
+  return nullptr;
+}
+
+std::string sha256_hex(const std::string& data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string service_config_hash(const Service& service) {
+  Service s = service;
+  s.scale.reset();
+  if (s.deploy) s.deploy->replicas.reset();
+  s.depends_on.clear();
+  s.profiles.clear();
+  s.build.reset();
+  s.pull_policy.clear();
+  return sha256_hex(to_json(encode_service(s)).dump());
+}
+
+}  // namespace stack::compose
