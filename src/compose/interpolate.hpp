@@ -4,6 +4,11 @@
 // Unset without default -> "" and a warning
 //   The "VAR" variable is not set. Defaulting to a blank string.
 // A failed ${VAR:?err} is an error:  <file>:<line>:<col>: <path>: required variable VAR is missing a value: err
+// (without ": err" when err is empty). The text of defaults, replacements and errors is itself
+// interpolated, only when used. A '$' followed by anything but '$', a name or '{' is kept as is
+// (also at the end); a malformed "${...}" (unterminated, empty, bad name, unknown operator) is
+//   <file>:<line>:<col>: invalid interpolation format for <path>: "<whole text>"
+// with the hint "You may need to escape any $ with another $.".
 #pragma once
 
 #include <string>
