@@ -381,7 +381,7 @@ void decode_extra_hosts(const Node& n, const std::string& path, std::vector<std:
     return;
   }
   for_each_item(n, path, [&](const Node& item, const std::string& p) {
-    out.push_back(parse_scalar(item, p, parse_extra_host));
+    for (auto& host : parse_scalar(item, p, parse_extra_hosts)) out.push_back(std::move(host));
   });
 }
 
