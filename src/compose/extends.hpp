@@ -6,6 +6,11 @@
 // ("services.a: extends cycle: a -> b -> a"); a missing service or file is an error
 // with the file and line of the `extends` key. The extended service is merged with
 // merge_service (the extending service wins). After the pass no service has `extends`.
+// As compose v2 does, the base's depends_on and volumes_from are not inherited (links
+// are). Errors point at the `extends:` key of the service that starts the problem:
+//   compose.yaml:4:5: services.web.extends: service "base" not found [in /p/other.yaml]
+//   compose.yaml:3:5: services.a: extends cycle: a -> b (/p/other.yaml) -> a
+// A FileLoader failure is reported the same way, with the loader's message.
 #pragma once
 
 #include <functional>
