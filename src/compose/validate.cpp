@@ -19,7 +19,8 @@ struct Locator {
   }
 
   // The node of `key` in the service, or inside it the list item / map key equal to `item`.
-  Mark at(const std::string& svc, const std::string& key, const std::string& item = {}) const {
+  // With `last`, the last matching item (a duplicate is reported where it repeats).
+  Mark at(const std::string& svc, const std::string& key, const std::string& item = {}, bool last = false) const {
     const Node* s = service(svc);
     if (!s) return tree.mark;
     const Entry* e = s->find_entry(key);
@@ -27,16 +28,28 @@ struct Locator {
     if (item.empty()) return e->key_mark;
     const Node& v = e->value;
     if (const Entry* sub = v.find_entry(item)) return sub->key_mark;
+    const Mark* found = nullptr;
     for (const Node& it : v.items) {
-      if (it.is_scalar() && (it.value == item || it.value.rfind(item + ":", 0) == 0)) return it.mark;
-      if (it.is_mapping()) {
-        for (const char* field : {"source", "target"}) {
-          const Node* f = it.find(field);
-          if (f && f->is_scalar() && f->value == item) return f->mark;
-        }
+      if (it.is_scalar() && mentions(it.value, item)) found = &it.mark;
+      for (const char* field : {"source", "target"}) {
+        const Node* f = it.is_mapping() ? it.find(field) : nullptr;
+        if (f && f->is_scalar() && f->value == item) found = &f->mark;
       }
+      if (found && !last) break;
     }
-    return e->key_mark;
+    return found ? *found : e->key_mark;
+  }
+
+  // "data:/x:ro" mentions "data" and "/x": a whole colon-separated part equals `item`.
+  static bool mentions(const std::string& text, const std::string& item) {
+    size_t start = 0;
+    while (start <= text.size()) {
+      size_t end = text.find(':', start);
+      if (end == std::string::npos) end = text.size();
+      if (text.compare(start, end - start, item) == 0) return true;
+      start = end + 1;
+    }
+    return false;
   }
 };
 
@@ -53,6 +66,21 @@ void check_service_name(const std::string& name, const Locator& loc) {
 
 void check_references(const Project& p, const Service& s, const Locator& loc) {
   const std::string path = "services." + s.name;
+  // volumes_from and service: namespaces first: normalize made them dependencies too,
+  // and their own message says more than "depends on".
+  for (const auto& from : s.volumes_from) {
+    if (from.rfind("container:", 0) == 0) continue;
+    const std::string name = from.substr(0, from.find(':'));
+    if (!p.services.count(name))
+      throw invalid(loc.at(s.name, "volumes_from", name), path + ".volumes_from",
+                    "service \"" + s.name + "\" mounts volumes from undefined service \"" + name + "\"");
+  }
+  for (const char* key : {"network_mode", "ipc", "pid"}) {
+    const std::string& mode = key[0] == 'n' ? s.network_mode : key[0] == 'i' ? s.ipc : s.pid;
+    if (mode.rfind("service:", 0) == 0 && !p.services.count(mode.substr(8)))
+      throw invalid(loc.at(s.name, key), path + "." + key,
+                    "service \"" + s.name + "\" refers to undefined service \"" + mode.substr(8) + "\"");
+  }
   for (const auto& [dep, d] : s.depends_on) {
     if (p.services.count(dep) || !d.required) continue;
     throw invalid(loc.at(s.name, "depends_on", dep), path + ".depends_on",
@@ -75,19 +103,6 @@ void check_references(const Project& p, const Service& s, const Locator& loc) {
     if (!p.configs.count(ref.source))
       throw invalid(loc.at(s.name, "configs", ref.source), path + ".configs",
                     "service \"" + s.name + "\" refers to undefined config \"" + ref.source + "\"");
-  for (const auto& from : s.volumes_from) {
-    if (from.rfind("container:", 0) == 0) continue;
-    const std::string name = from.substr(0, from.find(':'));
-    if (!p.services.count(name))
-      throw invalid(loc.at(s.name, "volumes_from", name), path + ".volumes_from",
-                    "service \"" + s.name + "\" mounts volumes from undefined service \"" + name + "\"");
-  }
-  for (const char* key : {"network_mode", "ipc", "pid"}) {
-    const std::string& mode = key[0] == 'n' ? s.network_mode : key[0] == 'i' ? s.ipc : s.pid;
-    if (mode.rfind("service:", 0) == 0 && !p.services.count(mode.substr(8)))
-      throw invalid(loc.at(s.name, key), path + "." + key,
-                    "service \"" + s.name + "\" refers to undefined service \"" + mode.substr(8) + "\"");
-  }
 }
 
 void check_service(const Project& p, const Service& s, const Locator& loc) {
@@ -109,7 +124,7 @@ void check_service(const Project& p, const Service& s, const Locator& loc) {
   std::set<std::string> targets;
   for (const auto& v : s.volumes)
     if (!targets.insert(v.target).second)
-      throw invalid(loc.at(s.name, "volumes", v.target), path + ".volumes", "duplicate mount target \"" + v.target + "\"");
+      throw invalid(loc.at(s.name, "volumes", v.target, true), path + ".volumes", "duplicate mount target \"" + v.target + "\"");
   static const std::regex restart("no|always|unless-stopped|on-failure(:[0-9]+)?");
   if (!s.restart.empty() && !std::regex_match(s.restart, restart))
     throw invalid(loc.at(s.name, "restart"), path + ".restart",
