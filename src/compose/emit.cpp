@@ -10,6 +10,10 @@ namespace {
 
 // ---------------------------------------------------------------- YAML
 
+// Longer keys are written as explicit keys ("? key" / ": value"): YAML readers
+// refuse implicit keys past 1024 characters. Bytes, to stay clear of it in any count.
+constexpr size_t kMaxSimpleKey = 512;
+
 class YamlWriter {
  public:
   std::string out;
@@ -42,7 +46,13 @@ class YamlWriter {
       for (const Entry& e : n.entries) {
         if (!first || !first_inline) indent(column);
         first = false;
-        out += key_text(e.key);
+        std::string key = key_text(e.key);
+        if (key.size() > kMaxSimpleKey) {  // YAML caps implicit keys at 1024 characters
+          out += "? " + key + "\n";
+          indent(column);
+        } else {
+          out += key;
+        }
         out += ':';
         child(e.value, column, false);
       }

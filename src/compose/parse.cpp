@@ -57,7 +57,9 @@ class Converter {
     n.tag = std::move(tag);
     std::vector<Node> merges;  // values of "<<" keys, applied after explicit keys
     for (auto it = in.begin(); it != in.end(); ++it) {
-      const YAML::Node& key = it->first;
+      // A copy (a cheap handle): `it->` yields a temporary pair, so a reference
+      // to its `first` dangles after this statement (ASan: stack-use-after-scope).
+      const YAML::Node key = it->first;
       Mark key_mark = mark_of(key);
       if (!key.IsScalar()) throw error_at(key_mark, "", "mapping keys must be strings");
       std::string name = key.Scalar();

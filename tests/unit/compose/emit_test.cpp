@@ -205,6 +205,14 @@ TEST_CASE("emit_yaml nests sequences and keeps empty collections and tags", "[em
   CHECK(back.find("gone")->is_null());
 }
 
+TEST_CASE("emit_yaml writes keys past YAML's 1024-character limit as explicit keys", "[emit]") {
+  std::string long_key(2000, 'k');
+  Node root = map_of({{long_key, plain("1")}, {"short", plain("2")}});
+  CHECK(emit_yaml(root) == "? " + long_key + "\n: 1\nshort: 2\n");
+  require_round_trip(root);
+  require_round_trip(seq_of({map_of({{long_key, map_of({{"a", quoted("x")}})}, {long_key + "2", Node::sequence()}})}));
+}
+
 TEST_CASE("emit_yaml of a root that is not a mapping", "[emit]") {
   CHECK(emit_yaml(Node::null()) == "null\n");
   CHECK(emit_yaml(Node::mapping()) == "{}\n");
