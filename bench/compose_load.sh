@@ -25,7 +25,7 @@ if [[ ! -x $STACK ]]; then
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stack-bench-load.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+[[ -n ${BENCH_KEEP:-} ]] || trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 
 # --- the project ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ PACKAGES=(
   # fuzzing (libFuzzer) and sanitizer runtimes come with clang
   clang libclang-rt-14-dev
   # libraries (DESIGN.md section 10)
-  libyaml-cpp-dev libfmt-dev libspdlog-dev libcli11-dev catch2 nlohmann-json3-dev libssl-dev
+  libyaml-dev libfmt-dev libspdlog-dev libcli11-dev catch2 nlohmann-json3-dev libssl-dev
   # tests and benchmarks
   python3 hyperfine
 )

@@ -10,6 +10,7 @@
 
 #include "base/error.hpp"
 #include "cli/commands.hpp"
+#include "cli/heap.hpp"
 
 namespace {
 
@@ -23,6 +24,7 @@ void setup_logging(const std::string& level) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  stack::cli::prefer_huge_heap_pages();
   CLI::App app{"stack: compose-compatible stacks on one Linux host, with its own container engine", "stack"};
   app.require_subcommand(1);
   app.fallthrough();

@@ -35,8 +35,8 @@ std::pair<std::string, std::optional<std::string>> split_assignment(const std::s
   return {item.substr(0, eq), item.substr(eq + 1)};
 }
 
-template <class Map, class Put>
-void decode_map_like(const Node& n, const std::string& path, Map& out, Put put) {
+template <class Put>
+void decode_map_like(const Node& n, const std::string& path, Put put) {
   if (n.is_null()) return;
   if (n.is_mapping()) {
     for (const Entry& e : n.entries) {
@@ -120,13 +120,13 @@ void decode_value(const Node& n, const std::string& path, std::vector<std::strin
 }
 
 void decode_value(const Node& n, const std::string& path, StringMap& out, Ctx&) {
-  decode_map_like(n, path, out, [&](const std::string& k, const std::optional<std::string>& v) {
+  decode_map_like(n, path, [&](const std::string& k, const std::optional<std::string>& v) {
     out[k] = v.value_or("");
   });
 }
 
 void decode_value(const Node& n, const std::string& path, OptionalStringMap& out, Ctx&) {
-  decode_map_like(n, path, out, [&](const std::string& k, const std::optional<std::string>& v) { out[k] = v; });
+  decode_map_like(n, path, [&](const std::string& k, const std::optional<std::string>& v) { out[k] = v; });
 }
 
 void decode_string_or_list(const Node& n, const std::string& path, std::vector<std::string>& out, Ctx& ctx) {

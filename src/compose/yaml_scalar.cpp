@@ -93,8 +93,9 @@ std::string yaml_double_quoted(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     char32_t cp = 0;
     size_t len = decode_utf8(text, i, cp);
-    if (len == 0) {  // not UTF-8: keep the byte; yaml-cpp reads it back verbatim
-      out += text[i++];
+    if (len == 0) {  // not UTF-8: YAML cannot carry the byte, so it becomes U+FFFD (as in JSON)
+      out += "\xEF\xBF\xBD";
+      ++i;
       continue;
     }
     if (cp == '"' || cp == '\\') {
@@ -111,7 +112,7 @@ std::string yaml_double_quoted(std::string_view text) {
       out += kHex[cp >> 4];
       out += kHex[cp & 0xF];
     } else if (needs_escape(cp)) {
-      // \u, not \N/\L/\P: yaml-cpp 0.7 turns "\N" into a lone 0x85 byte.
+      // \u rather than \N/\L/\P: every YAML reader knows it.
       out += "\\u";
       for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 0xF];
     } else {

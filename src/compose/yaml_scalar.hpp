@@ -1,7 +1,7 @@
 // How a string has to be written in YAML so that a reader gets the same text back.
 //
 // The YAML emitter (emit.hpp) asks two questions of every scalar:
-//   - is it *safe* plain: would a block-context reader (yaml-cpp here, go-yaml in
+//   - is it *safe* plain: would a block-context reader (libyaml here, go-yaml in
 //     docker compose, PyYAML in users' scripts) read exactly this text back?
 //   - does it *resolve as a string* when plain: or would a reader take it for
 //     null, a bool or a number? We answer with the union of YAML 1.1 and 1.2
@@ -24,7 +24,7 @@ bool yaml_plain_is_string(std::string_view text);
 
 // `text` as a double-quoted YAML scalar, quotes included. Control characters,
 // YAML line breaks (U+0085, U+2028, U+2029) and the BOM are escaped; other bytes,
-// invalid UTF-8 included, are written as they are (yaml-cpp keeps them verbatim).
+// bytes that are not UTF-8 become U+FFFD: a YAML stream is Unicode text (libyaml rejects others).
 std::string yaml_double_quoted(std::string_view text);
 
 // True when `text` can be written as a literal block scalar (`|` or `|-`) that
