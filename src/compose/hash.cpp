@@ -46,7 +46,10 @@ std::string sha256_hex(const std::string& data) {
 std::string service_config_hash(const Service& service) {
   Service s = service;
   s.scale.reset();
-  if (s.deploy) s.deploy->replicas.reset();
+  if (s.deploy) {
+    s.deploy->replicas.reset();
+    if (*s.deploy == Deploy{}) s.deploy.reset();  // `deploy: {replicas: n}` alone says nothing else
+  }
   s.depends_on.clear();
   s.profiles.clear();
   s.build.reset();

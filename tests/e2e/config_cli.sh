@@ -126,6 +126,118 @@ else
   not_ok "config without a compose file exits 1 with 'no configuration file provided'" "exit status $rc"
 fi
 
+# --- listing flags, global options and environment variables -------------------------
+
+# expect NAME COMMAND...: a check whose condition is a shell command over $rc and $TMP/out|err.
+expect() {
+  local name=$1
+  shift
+  if "$@"; then ok "$name"; else not_ok "$name" "condition failed: $*"; fi
+}
+out_is() { [[ $rc == 0 && "$(cat "$TMP/out")" == "$1" ]]; }
+err_has() { [[ $rc == 1 ]] && grep -qF -- "$1" "$TMP/err"; }
+
+mkdir -p "$TMP/proj/app"
+cat >"$TMP/proj/compose.yaml" <<'YAML'
+services:
+  web:
+    image: nginx:${TAG:-latest}
+    networks: [front]
+    volumes: [data:/data]
+  app:
+    build: ./app
+    networks: [front, back]
+  debug:
+    image: busybox
+    profiles: [debugging]
+networks:
+  front:
+  back:
+volumes:
+  data:
+YAML
+printf 'TAG=1.25\n' >"$TMP/proj/.env"
+printf 'TAG=from-env-file\n' >"$TMP/proj/other.env"
+cat >"$TMP/proj/extra.yaml" <<'YAML'
+services:
+  web:
+    environment: [EXTRA=1]
+YAML
+
+run "$TMP/proj" -- config --images
+expect "config --images prints each image, project-service for built ones" out_is $'proj-app\nnginx:1.25'
+run "$TMP/proj" -- config --volumes
+expect "config --volumes prints the volume keys" out_is "data"
+run "$TMP/proj" -- config --networks
+expect "config --networks prints the network keys" out_is $'back\nfront'
+run "$TMP/proj" -- config --profiles
+expect "config --profiles prints every profile" out_is "debugging"
+run "$TMP/proj" -- config --services
+expect "config --services leaves out services of inactive profiles" out_is $'app\nweb'
+run "$TMP/proj" -- --profile debugging config --services
+expect "--profile enables a profile's services" out_is $'app\ndebug\nweb'
+run "$TMP/proj" COMPOSE_PROFILES=debugging -- config --services
+expect "COMPOSE_PROFILES enables a profile's services" out_is $'app\ndebug\nweb'
+run "$TMP/proj" -- config --images web
+expect "naming a service shows only it" out_is "nginx:1.25"
+run "$TMP/proj" TAG=from-shell -- config --images web
+expect "the shell environment wins over .env" out_is "nginx:from-shell"
+run "$TMP/proj" -- --env-file other.env config --images web
+expect "--env-file replaces .env" out_is "nginx:from-env-file"
+run "$TMP/proj" -- config --no-interpolate --images web
+expect "--no-interpolate keeps \${} text" out_is 'nginx:${TAG:-latest}'
+run "$TMP/proj" -- -p custom config
+expect "-p sets the project name" grep -qx 'name: custom' "$TMP/out"
+run "$TMP/proj" COMPOSE_PROJECT_NAME=fromenv -- config
+expect "COMPOSE_PROJECT_NAME sets the project name" grep -qx 'name: fromenv' "$TMP/out"
+run "$TMP/proj" -- -p "Bad Name" config
+expect "an invalid -p is an error naming it" err_has 'invalid project name "Bad Name"'
+run "$TMP/proj" -- -f compose.yaml -f extra.yaml config --format json
+expect "-f files are merged in order" [ "$(json_get 'd["services"]["web"]["environment"]["EXTRA"]')" = 1 ]
+run "$TMP/proj" COMPOSE_FILE=compose.yaml:extra.yaml -- config --format json
+expect "COMPOSE_FILE lists the files, split on ':'" [ "$(json_get 'd["services"]["web"]["environment"]["EXTRA"]')" = 1 ]
+run "$TMP/proj" COMPOSE_FILE='compose.yaml;extra.yaml' COMPOSE_PATH_SEPARATOR=';' -- config --format json
+expect "COMPOSE_PATH_SEPARATOR changes the separator" [ "$(json_get 'd["services"]["web"]["environment"]["EXTRA"]')" = 1 ]
+run "$TMP/proj/app" -- config --services
+expect "the compose file is found in a parent directory" out_is $'app\nweb'
+run "$TMP/proj" -- config --hash web
+expect "config --hash prints the service and a sha256" grep -qE '^web [0-9a-f]{64}$' "$TMP/out"
+web_hash=$(cat "$TMP/out")
+run "$TMP/proj" -- config --hash '*'
+expect "config --hash '*' prints every service" [ "$(wc -l <"$TMP/out")" = 2 ] && grep -qxF "$web_hash" "$TMP/out"
+run "$TMP/proj" -- config -o "$TMP/written.yaml"
+expect "config -o writes the document to a file" grep -qx 'name: proj' "$TMP/written.yaml"
+run "$TMP/proj" -- config nosuch
+expect "naming an unknown service is an error" err_has 'no such service: nosuch'
+run "$TMP/proj" -- config --bogus-flag
+expect "an unknown flag exits 1" [ "$rc" = 1 ]
+run "$TMP/proj" -- version
+expect "version prints the version" grep -q '^stack version v' "$TMP/out"
+
+mkdir -p "$TMP/cycle"
+cat >"$TMP/cycle/compose.yaml" <<'YAML'
+services:
+  web:
+    image: nginx
+    depends_on: [php]
+  php:
+    image: php
+    depends_on: [web]
+YAML
+run "$TMP/cycle" -- config
+expect "a dependency cycle exits 1 naming it" err_has 'dependency cycle detected: php -> web -> php'
+
+mkdir -p "$TMP/warn"
+cat >"$TMP/warn/compose.yaml" <<'YAML'
+version: "3.8"
+services:
+  web:
+    image: nginx:${UNSET_TAG}
+YAML
+run "$TMP/warn" -- config -q
+expect "warnings go to stderr once each and do not fail the command" \
+  [ "$rc" = 0 ] && [ "$(grep -c 'UNSET_TAG' "$TMP/err")" = 1 ] && grep -q 'version' "$TMP/err"
+
 # --- round trip ----------------------------------------------------------------------
 
 run "$LNMP" -- config
