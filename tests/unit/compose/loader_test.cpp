@@ -199,6 +199,21 @@ struct ErrorCase {
   const char* message;  // the whole message after the file name
 };
 
+// Loads each fixture under errors/ and checks that the error starts with its path + message.
+template <size_t N>
+void check_errors(const ErrorCase (&cases)[N]) {
+  for (const auto& c : cases) {
+    INFO(c.file);
+    const std::string path = kFixtures + "/errors/" + c.file;
+    try {
+      Load("errors").file(path).run();
+      FAIL("no error for " << c.file);
+    } catch (const stack::Error& e) {
+      CHECK_THAT(e.what(), Catch::StartsWith(path + c.message));
+    }
+  }
+}
+
 }  // namespace
 
 TEST_CASE("loader errors name the file, line, column, key path and cause", "[loader][errors]") {
@@ -222,16 +237,7 @@ TEST_CASE("loader errors name the file, line, column, key path and cause", "[loa
       {"volumes_from_unknown.yaml", ":4:20: services.web.volumes_from: service \"web\" mounts volumes from undefined service \"data\""},
       {"wrong_type.yaml", ":4:16: services.web.read_only: must be a boolean, not \"sometimes\""},
   };
-  for (const auto& c : cases) {
-    INFO(c.file);
-    const std::string path = kFixtures + "/errors/" + c.file;
-    try {
-      Load("errors").file(path).run();
-      FAIL("no error for " << c.file);
-    } catch (const stack::Error& e) {
-      CHECK_THAT(e.what(), Catch::StartsWith(path + c.message));
-    }
-  }
+  check_errors(cases);
 }
 
 TEST_CASE("loader errors for values point at the value", "[loader][errors]") {
@@ -242,16 +248,7 @@ TEST_CASE("loader errors for values point at the value", "[loader][errors]") {
       {"bad_yaml.yaml", ":4:"},
       {"extends_cycle.yaml", ":"},
   };
-  for (const auto& c : cases) {
-    INFO(c.file);
-    const std::string path = kFixtures + "/errors/" + c.file;
-    try {
-      Load("errors").file(path).run();
-      FAIL("no error for " << c.file);
-    } catch (const stack::Error& e) {
-      CHECK_THAT(e.what(), Catch::StartsWith(path + c.message));
-    }
-  }
+  check_errors(cases);
 }
 
 TEST_CASE("loader names a dependency cycle", "[loader][errors]") {
