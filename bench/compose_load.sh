@@ -10,7 +10,8 @@
 # Prints a table (case | median ms | budget ms | verdict). docker compose and
 # podman-compose get reference rows when they are installed (they are never
 # installed by this script). Exit status 1 when stack fails or misses its budget.
-# Knobs: RUNS (timed runs per case, default 20).
+# Knobs: RUNS (timed runs per case, default 20); BENCH_KEEP=1 keeps the generated
+# project (its path is the newest /tmp/stack-bench-load.*) for profiling.
 set -euo pipefail
 
 STACK=$(realpath "${1:-build/default/stack}")

@@ -243,10 +243,11 @@ TEST_CASE("loader errors name the file, line, column, key path and cause", "[loa
 TEST_CASE("loader errors for values point at the value", "[loader][errors]") {
   const ErrorCase cases[] = {
       {"invalid_port.yaml", ":6:9: services.web.ports[1]: invalid port \"80:80:80:80\""},
-      {"invalid_duration.yaml", ":5:17: services.web.healthcheck.interval: "},
+      {"invalid_duration.yaml",
+       ":5:17: services.web.healthcheck.interval: unknown unit \" seconds\" in duration \"10 seconds\""},
       {"invalid_size.yaml", ":4:16: services.web.mem_limit: invalid size: 'lots'"},
-      {"bad_yaml.yaml", ":4:"},
-      {"extends_cycle.yaml", ":"},
+      {"bad_yaml.yaml", ":4:4: invalid YAML: while parsing a block mapping, did not find expected key"},
+      {"extends_cycle.yaml", ":4:5: services.a: extends cycle: a -> b -> a"},
   };
   check_errors(cases);
 }
