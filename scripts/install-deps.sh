@@ -9,7 +9,9 @@ PACKAGES=(
   # fuzzing (libFuzzer) and sanitizer runtimes come with clang
   clang libclang-rt-14-dev
   # libraries (DESIGN.md section 10)
-  libyaml-dev libfmt-dev libspdlog-dev libcli11-dev catch2 nlohmann-json3-dev libssl-dev
+  libyaml-dev libfmt-dev libspdlog-dev libcli11-dev catch2 nlohmann-json3-dev libssl-dev libseccomp-dev
+  # container tests: a static busybox for test root filesystems, tini for `init: true`
+  busybox-static tini
   # tests and benchmarks
   python3 hyperfine
 )

@@ -1,0 +1,62 @@
+// Container cgroups on v1, v2 and hybrid hosts (v1 controllers plus an empty unified
+// tree, as on the machines here), detected at run time. One cgroup per container,
+// named <parent>/<id> under every controller (v1) or under the unified root (v2).
+// All file access goes through the cgroup root path, so tests can point it at a
+// temporary directory that imitates cgroupfs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "engine/runtime/spec.hpp"
+
+namespace stack::engine::runtime {
+
+enum class CgroupMode { V1, V2, Hybrid };
+
+class Cgroup {
+ public:
+  Cgroup() = default;
+  Cgroup(CgroupMode mode, std::string root, std::string relative);
+
+  // Creates the directories and writes the limits. Throws stack::Error naming the
+  // file and the value when the kernel refuses one ("memory.limit_in_bytes: 1000: invalid
+  // argument"). A partly made cgroup is removed before the error is thrown.
+  void create(const Resources& resources);
+  // Moves a process (and later its children) into the cgroup.
+  void add_process(pid_t pid);
+  void freeze();
+  void thaw();
+  bool frozen() const;
+  // True once the kernel OOM-killed a process of this cgroup.
+  bool oom_killed() const;
+  uint64_t memory_usage() const;
+  std::vector<pid_t> pids() const;
+  // Removes the cgroup everywhere (best effort over controllers: every failure is
+  // collected and reported in one stack::Error at the end). Waits briefly for the
+  // kernel to release a cgroup whose last process just exited.
+  void remove();
+
+  CgroupMode mode() const { return mode_; }
+  // The directory of `controller` (v1) or the unified directory (v2; controller ignored).
+  std::string path(const std::string& controller) const;
+  // cgroup "relative" path, e.g. "stack/abc123".
+  const std::string& relative() const { return relative_; }
+
+ private:
+  CgroupMode mode_ = CgroupMode::V2;
+  std::string root_;      // /sys/fs/cgroup
+  std::string relative_;  // parent/id
+};
+
+// Looks at `root` (default /sys/fs/cgroup): cgroup2 mounted at the root -> V2;
+// v1 controller directories (memory, cpu, ...) with or without "unified" -> V1/Hybrid.
+CgroupMode detect_cgroup_mode(const std::string& root = "/sys/fs/cgroup");
+
+// The v1 controllers a container cgroup is made in.
+const std::vector<std::string>& v1_controllers();
+
+}  // namespace stack::engine::runtime
