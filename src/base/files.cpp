@@ -8,6 +8,12 @@
 #include <sstream>
 
 #include "base/error.hpp"
+#include "base/syscall_error.hpp"
+#include "base/unique_fd.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace stack::base {
 
@@ -32,6 +38,31 @@ std::string read_file(const std::filesystem::path& path) {
 
 std::string read_stdin() {
   return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode) {
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  std::string temp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
+  UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
+  if (!fd) throw syscall_error("create a temporary file for " + path.string());
+  auto fail = [&](const std::string& what) {
+    int err = errno;
+    ::unlink(temp.c_str());
+    return syscall_error(what + " " + temp, err);
+  };
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw fail("write");
+    done += static_cast<size_t>(n);
+  }
+  if (::fchmod(fd.get(), mode) < 0) throw fail("chmod");
+  if (::fsync(fd.get()) < 0) throw fail("fsync");
+  fd.reset();
+  if (::rename(temp.c_str(), path.c_str()) < 0) throw fail("rename to " + path.string() + " from");
+  UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dfd) ::fsync(dfd.get());
 }
 
 std::filesystem::path absolute_from(const std::filesystem::path& base, const std::filesystem::path& path) {
