@@ -1,0 +1,223 @@
+#include "engine/runtime/container_child.hpp"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+
+#include "base/syscall_error.hpp"
+#include "engine/runtime/capabilities.hpp"
+#include "engine/runtime/rootfs.hpp"
+#include "engine/runtime/users.hpp"
+
+namespace stack::engine::runtime {
+namespace {
+
+constexpr const char* kDefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+void wait_for_go(int fd) {
+  char byte = 0;
+  ssize_t n;
+  do n = ::read(fd, &byte, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1) _exit(127);  // the parent gave up on us: nothing to report to
+  ::close(fd);
+}
+
+void set_names(const Spec& spec) {
+  if (!spec.hostname.empty() && sethostname(spec.hostname.data(), spec.hostname.size()) < 0)
+    throw syscall_error("set hostname \"" + spec.hostname + "\"");
+  if (!spec.domainname.empty() && setdomainname(spec.domainname.data(), spec.domainname.size()) < 0)
+    throw syscall_error("set domainname \"" + spec.domainname + "\"");
+}
+
+void write_sysctls(const std::map<std::string, std::string>& sysctls) {
+  for (const auto& [key, value] : sysctls) {
+    std::string path = "/proc/sys/" + key;
+    for (size_t i = 10; i < path.size(); ++i)
+      if (path[i] == '.') path[i] = '/';
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) throw syscall_error("sysctl " + key + "=" + value + ": open " + path);
+    ssize_t n = ::write(fd, value.data(), value.size());
+    int err = errno;
+    ::close(fd);
+    if (n != static_cast<ssize_t>(value.size())) throw syscall_error("sysctl " + key + "=" + value, err);
+  }
+}
+
+int rlimit_resource(const std::string& name) {
+  static const std::map<std::string, int> kNames = {
+      {"as", RLIMIT_AS},           {"core", RLIMIT_CORE},         {"cpu", RLIMIT_CPU},
+      {"data", RLIMIT_DATA},       {"fsize", RLIMIT_FSIZE},       {"locks", RLIMIT_LOCKS},
+      {"memlock", RLIMIT_MEMLOCK}, {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
+      {"nofile", RLIMIT_NOFILE},   {"nproc", RLIMIT_NPROC},       {"rss", RLIMIT_RSS},
+      {"rtprio", RLIMIT_RTPRIO},   {"rttime", RLIMIT_RTTIME},     {"sigpending", RLIMIT_SIGPENDING},
+      {"stack", RLIMIT_STACK}};
+  auto it = kNames.find(name);
+  if (it == kNames.end()) throw Error("ulimit " + name + ": unknown limit");
+  return it->second;
+}
+
+// Without CAP_SYS_RESOURCE (this host has none) a hard limit cannot be raised: say so.
+void apply_rlimits(const std::vector<Rlimit>& limits) {
+  for (const Rlimit& l : limits) {
+    const int resource = rlimit_resource(l.type);
+    if (l.soft > l.hard)
+      throw Error("ulimit " + l.type + ": soft limit " + std::to_string(l.soft) + " is above hard limit " +
+                  std::to_string(l.hard));
+    rlimit current{};
+    getrlimit(resource, &current);
+    rlimit wanted{l.soft, l.hard};
+    if (setrlimit(resource, &wanted) == 0) continue;
+    int err = errno;
+    if (err == EPERM && l.hard > current.rlim_max)
+      throw Error("ulimit " + l.type + ": hard limit " + std::to_string(l.hard) + " is above this host's limit " +
+                      std::to_string(current.rlim_max),
+                  "raising a hard limit needs CAP_SYS_RESOURCE, which this host does not grant; use at most " +
+                      std::to_string(current.rlim_max));
+    throw syscall_error("ulimit " + l.type + "=" + std::to_string(l.soft) + ":" + std::to_string(l.hard), err);
+  }
+}
+
+std::string env_value(const std::vector<std::string>& env, const std::string& key) {
+  for (const auto& kv : env)
+    if (kv.size() > key.size() && kv.compare(0, key.size(), key) == 0 && kv[key.size()] == '=')
+      return kv.substr(key.size() + 1);
+  return {};
+}
+
+bool has_key(const std::vector<std::string>& env, const std::string& key) {
+  for (const auto& kv : env)
+    if (kv.compare(0, key.size() + 1, key + "=") == 0) return true;
+  return false;
+}
+
+// fds 0-2 from the options; every other fd closes on exec (the error pipe included).
+void setup_stdio(const StartOptions& o) {
+  int wanted[3] = {o.stdin_fd, o.stdout_fd, o.stderr_fd};
+  int moved[3];
+  for (int i = 0; i < 3; ++i) {
+    if (wanted[i] < 0) {
+      moved[i] = i == 0 ? ::open("/dev/null", O_RDONLY | O_CLOEXEC) : -1;
+      if (i == 0 && moved[i] < 0) throw syscall_error("open /dev/null for stdin");
+    } else {
+      moved[i] = fcntl(wanted[i], F_DUPFD_CLOEXEC, 10);  // out of 0-2 first, so dup2 cannot clobber
+      if (moved[i] < 0) throw syscall_error("duplicate stdio fd " + std::to_string(wanted[i]));
+    }
+  }
+  for (int i = 0; i < 3; ++i)
+    if (moved[i] >= 0 && dup2(moved[i], i) < 0) throw syscall_error("dup2 stdio");
+  syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& items) {
+  std::vector<char*> out;
+  for (auto& s : items) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+Error exec_error(const std::string& name, int err) {
+  if (err == ENOENT) return Error("exec: \"" + name + "\": no such file or directory");
+  if (err == EACCES) return Error("exec: \"" + name + "\": permission denied");
+  if (err == ENOEXEC) return Error("exec: \"" + name + "\": exec format error");
+  return syscall_error("exec: \"" + name + "\"", err);
+}
+
+void run_steps(const ChildContext& c) {
+  const Spec& spec = *c.spec;
+  wait_for_go(c.go_fd);
+  for (auto [fd, type] : c.join)
+    if (setns(fd, type) < 0) throw syscall_error("join namespace (fd " + std::to_string(fd) + ")");
+  if (c.new_cgroup_namespace && unshare(CLONE_NEWCGROUP) < 0) throw syscall_error("new cgroup namespace");
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) throw syscall_error("make / private");
+  mount_rootfs(spec.root, c.options->rootfs);
+  setup_rootfs(spec, c.options->rootfs);
+  set_names(spec);
+  write_sysctls(spec.sysctl);
+  finish_rootfs(spec);
+  apply_rlimits(spec.process.rlimits);
+  const ResolvedUser user = resolve_user(spec.process.user, spec.process.group_add, "/etc");
+  // Keep the permitted set across setuid so apply_capabilities can still shape it.
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) throw syscall_error("keep capabilities");
+  switch_user(user);
+  apply_capabilities(spec.process.capabilities, user.uid == 0);
+  if (spec.process.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    throw syscall_error("set no_new_privs");
+  const std::string cwd = spec.process.cwd.empty() ? "/" : spec.process.cwd;
+  if (chdir(cwd.c_str()) < 0)
+    throw syscall_error("chdir to cwd (\"" + cwd + "\") set in the container spec failed");
+  std::vector<std::string> env = process_environment(spec, user.home);
+  if (spec.process.args.empty()) throw Error("no command specified");
+  const std::string path = find_executable(spec.process.args[0], env);
+  setup_stdio(*c.options);
+  std::vector<std::string> args = spec.process.args;
+  auto argv = c_strings(args);
+  auto envp = c_strings(env);
+  if (!c.seccomp->empty()) load_seccomp_program(*c.seccomp);
+  execve(path.c_str(), argv.data(), envp.data());
+  throw exec_error(spec.process.args[0], errno);
+}
+
+}  // namespace
+
+std::vector<std::string> process_environment(const Spec& spec, const std::string& home) {
+  std::vector<std::string> env = spec.process.env;
+  if (!has_key(env, "PATH")) env.insert(env.begin(), kDefaultPath);
+  if (!has_key(env, "HOSTNAME") && !spec.hostname.empty()) env.push_back("HOSTNAME=" + spec.hostname);
+  if (!has_key(env, "HOME")) env.push_back("HOME=" + (home.empty() ? std::string("/") : home));
+  return env;
+}
+
+std::string find_executable(const std::string& name, const std::vector<std::string>& env) {
+  if (name.find('/') != std::string::npos) {
+    struct stat st {};
+    if (stat(name.c_str(), &st) < 0) throw exec_error(name, errno);
+    if (S_ISDIR(st.st_mode)) throw Error("exec: \"" + name + "\": is a directory");
+    return name;
+  }
+  std::string path = env_value(env, "PATH");
+  size_t start = 0;
+  bool denied = false;
+  while (start <= path.size()) {
+    size_t end = path.find(':', start);
+    if (end == std::string::npos) end = path.size();
+    std::string dir = path.substr(start, end - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    struct stat st {};
+    if (stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+      if (access(candidate.c_str(), X_OK) == 0) return candidate;
+      denied = true;
+    }
+    start = end + 1;
+  }
+  if (denied) throw Error("exec: \"" + name + "\": permission denied");
+  throw Error("exec: \"" + name + "\": executable file not found in $PATH");
+}
+
+void run_container_child(const ChildContext& c) noexcept {
+  std::string message;
+  try {
+    run_steps(c);
+  } catch (const std::exception& e) {
+    message = e.what();
+    if (const auto* err = dynamic_cast<const Error*>(&e); err && !err->hint().empty())
+      message += "\n" + err->hint();
+  } catch (...) {
+    message = "container init: unknown failure";
+  }
+  ssize_t unused = ::write(c.error_fd, message.data(), message.size());
+  (void)unused;
+  _exit(127);
+}
+
+}  // namespace stack::engine::runtime

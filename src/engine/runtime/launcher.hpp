@@ -1,0 +1,45 @@
+// Starting a container's init process from a spec.
+//
+//   parent                                   child (new mount/uts/ipc/pid[/net] namespaces)
+//   cgroup created, limits written
+//   clone() --------------------------------> waits for "go"
+//   pid added to the cgroup, oom_score_adj
+//   "go" ----------------------------------->  joins given namespaces, new cgroup namespace,
+//                                              rootfs, mounts, hostname, sysctls, masked paths,
+//                                              rlimits, user, capabilities, cwd, seccomp
+//   reads the error pipe until EOF  <-------- execve (the pipe is O_CLOEXEC: EOF means success)
+//                                   <-------- or one line "what failed: why", then _exit
+//
+// So a start either returns the pid of a process that is running the command, or throws
+// stack::Error with the child's precise reason ("exec: \"nginx\": executable file not
+// found in $PATH"), having removed what it made. Call from a single-threaded process
+// (the shim, or a helper child of the CLI): the child runs C++ between clone and exec.
+#pragma once
+
+#include <string>
+
+#include <sys/types.h>
+
+#include "engine/runtime/cgroup.hpp"
+#include "engine/runtime/spec.hpp"
+
+namespace stack::engine::runtime {
+
+struct StartOptions {
+  std::string id;                 // container id: the cgroup name under spec.cgroup_parent
+  std::string rootfs;             // an empty directory the rootfs is mounted on (in the child's namespace)
+  std::string seccomp_cache_dir;  // compiled seccomp programs ("" disables the cache)
+  std::string cgroup_root = "/sys/fs/cgroup";
+  int stdin_fd = -1;   // -1: /dev/null
+  int stdout_fd = -1;  // -1: inherited
+  int stderr_fd = -1;  // -1: inherited
+};
+
+struct StartedContainer {
+  pid_t pid = -1;  // in the caller's pid namespace
+  Cgroup cgroup;
+};
+
+StartedContainer start_container(const Spec& spec, const StartOptions& options);
+
+}  // namespace stack::engine::runtime
