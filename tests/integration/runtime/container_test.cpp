@@ -2,6 +2,7 @@
 // and from outside (its cgroup, what is left behind).
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/error.hpp"
 #include "engine/runtime/capabilities.hpp"
 #include "support/busybox_rootfs.hpp"
 #include "support/container_run.hpp"
