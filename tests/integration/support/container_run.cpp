@@ -1,5 +1,6 @@
 #include "support/container_run.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
