@@ -102,8 +102,8 @@ bool has_key(const std::vector<std::string>& env, const std::string& key) {
 }
 
 // fds 0-2 from the options; every other fd closes on exec (the error pipe included).
-void setup_stdio(const StartOptions& o) {
-  int wanted[3] = {o.stdin_fd, o.stdout_fd, o.stderr_fd};
+void setup_stdio(const StdioFds& o) {
+  int wanted[3] = {o.in, o.out, o.err};
   int moved[3];
   for (int i = 0; i < 3; ++i) {
     if (wanted[i] < 0) {
@@ -146,6 +146,12 @@ void run_steps(const ChildContext& c) {
   write_sysctls(spec.sysctl);
   finish_rootfs(spec);
   apply_rlimits(spec.process.rlimits);
+  become_process(spec, *c.seccomp, StdioFds{c.options->stdin_fd, c.options->stdout_fd, c.options->stderr_fd});
+}
+
+}  // namespace
+
+void become_process(const Spec& spec, const SeccompProgram& seccomp, const StdioFds& stdio) {
   const ResolvedUser user = resolve_user(spec.process.user, spec.process.group_add, "/etc");
   // Keep the permitted set across setuid so apply_capabilities can still shape it.
   if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) throw syscall_error("keep capabilities");
@@ -159,16 +165,14 @@ void run_steps(const ChildContext& c) {
   std::vector<std::string> env = process_environment(spec, user.home);
   if (spec.process.args.empty()) throw Error("no command specified");
   const std::string path = find_executable(spec.process.args[0], env);
-  setup_stdio(*c.options);
+  setup_stdio(stdio);
   std::vector<std::string> args = spec.process.args;
   auto argv = c_strings(args);
   auto envp = c_strings(env);
-  if (!c.seccomp->empty()) load_seccomp_program(*c.seccomp);
+  if (!seccomp.empty()) load_seccomp_program(seccomp);
   execve(path.c_str(), argv.data(), envp.data());
   throw exec_error(spec.process.args[0], errno);
 }
-
-}  // namespace
 
 std::vector<std::string> process_environment(const Spec& spec, const std::string& home) {
   std::vector<std::string> env = spec.process.env;

@@ -20,6 +20,17 @@ struct ChildContext {
   bool new_cgroup_namespace = false;
 };
 
+struct StdioFds {
+  int in = -1;   // -1: /dev/null
+  int out = -1;  // -1: inherited
+  int err = -1;
+};
+
+// The last steps shared by a container's init and `exec`: resolve the user in the
+// container's /etc, switch to it keeping only the spec's capabilities, no_new_privs,
+// cwd, environment, stdio, seccomp (last), execve. Returns only by throwing.
+[[noreturn]] void become_process(const Spec& spec, const SeccompProgram& seccomp, const StdioFds& stdio);
+
 // Never returns: execs the command, or reports why it could not and exits 127.
 [[noreturn]] void run_container_child(const ChildContext& context) noexcept;
 

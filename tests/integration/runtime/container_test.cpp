@@ -2,7 +2,9 @@
 // and from outside (its cgroup, what is left behind).
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 
 #include "base/error.hpp"
 #include "engine/runtime/capabilities.hpp"
+#include "engine/runtime/exec.hpp"
 #include "support/busybox_rootfs.hpp"
 #include "support/container_run.hpp"
 
@@ -220,4 +223,66 @@ TEST_CASE("nothing of a container is left after it ran", "[container]") {
     for (const auto& entry : std::filesystem::directory_iterator(parent, ec))
       CHECK(entry.path().filename().string().rfind(spec.hostname + "-", 0) != 0);
   }
+}
+
+namespace {
+
+struct ExecResult {
+  int code = -1;
+  std::string output;
+};
+
+ExecResult exec_in(const StartedContainer& c, const Spec& container, std::vector<std::string> args,
+                   const std::string& user = "") {
+  int out[2];
+  REQUIRE(pipe2(out, O_CLOEXEC) == 0);
+  ExecRequest r;
+  r.container_pid = c.pid;
+  r.cgroup = &c.cgroup;
+  r.spec = container;
+  r.spec.process.args = std::move(args);
+  r.spec.process.user = user;
+  r.stdout_fd = out[1];
+  r.stderr_fd = out[1];
+  ExecResult result;
+  try {
+    pid_t pid = start_exec(r);
+    ::close(out[1]);
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(out[0], buf, sizeof buf)) > 0) result.output.append(buf, n);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  } catch (...) {
+    ::close(out[0]);
+    ::close(out[1]);
+    throw;
+  }
+  ::close(out[0]);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("exec runs a command inside the running container's namespaces", "[container][exec]") {
+  BusyboxRootfs fs;
+  Spec spec = busybox_spec(fs, {"sleep", "30"});
+  spec.hostname = "box";
+  StartedContainer c = start_background(spec, fs);
+  ExecResult r = exec_in(c, spec, {"sh", "-c", "hostname; cat /proc/1/cmdline | tr '\\0' ' '; echo; grep Seccomp: /proc/self/status"});
+  ExecResult code = exec_in(c, spec, {"sh", "-c", "exit 3"});
+  ExecResult user = exec_in(c, spec, {"id", "-u"}, "tester");
+  std::string missing;
+  try {
+    exec_in(c, spec, {"nosuch"});
+  } catch (const stack::Error& e) {
+    missing = e.what();
+  }
+  stop_background(c);
+  CHECK(r.code == 0);
+  CHECK(r.output == "box\nsleep 30 \nSeccomp:\t2\n");
+  CHECK(code.code == 3);
+  CHECK(user.output == "1000\n");
+  CHECK(missing == "exec: \"nosuch\": executable file not found in $PATH");
 }
