@@ -20,14 +20,21 @@ enum class CgroupMode { V1, V2, Hybrid };
 class Cgroup {
  public:
   Cgroup() = default;
+  // Throws stack::Error when `relative` is empty, absolute or contains "..".
   Cgroup(CgroupMode mode, std::string root, std::string relative);
 
-  // Creates the directories and writes the limits. Throws stack::Error naming the
-  // file and the value when the kernel refuses one ("memory.limit_in_bytes: 1000: invalid
-  // argument"). A partly made cgroup is removed before the error is thrown.
+  // Creates the directories (an existing one is reused) and writes the limits
+  // (cgroup_plan.hpp says which files). v1: in every controller mounted under the root;
+  // cpuset.cpus/mems are copied from the parent when empty, or the kernel refuses
+  // tasks. v2: the controllers are enabled in cgroup.subtree_control along the parent
+  // chain first. Throws stack::Error naming the file and the value when the kernel
+  // refuses one (`write /sys/fs/cgroup/memory/stack/x/memory.limit_in_bytes "1000":
+  // Invalid argument`). The directories this call made are removed before the error is
+  // thrown.
   void create(const Resources& resources);
   // Moves a process (and later its children) into the cgroup.
   void add_process(pid_t pid);
+  // Returns once every process is frozen (throws, thawed again, after 5 s without).
   void freeze();
   void thaw();
   bool frozen() const;
@@ -38,6 +45,7 @@ class Cgroup {
   // Removes the cgroup everywhere (best effort over controllers: every failure is
   // collected and reported in one stack::Error at the end). Waits briefly for the
   // kernel to release a cgroup whose last process just exited.
+  // Removing a cgroup that is already gone is not an error.
   void remove();
 
   CgroupMode mode() const { return mode_; }
@@ -45,8 +53,13 @@ class Cgroup {
   std::string path(const std::string& controller) const;
   // cgroup "relative" path, e.g. "stack/abc123".
   const std::string& relative() const { return relative_; }
+  const std::string& root() const { return root_; }
 
  private:
+  // Every directory of this cgroup: one per mounted v1 controller (co-mounted
+  // controllers such as cpu,cpuacct once), or the unified one.
+  std::vector<std::string> dirs() const;
+
   CgroupMode mode_ = CgroupMode::V2;
   std::string root_;      // /sys/fs/cgroup
   std::string relative_;  // parent/id
@@ -56,7 +69,7 @@ class Cgroup {
 // v1 controller directories (memory, cpu, ...) with or without "unified" -> V1/Hybrid.
 CgroupMode detect_cgroup_mode(const std::string& root = "/sys/fs/cgroup");
 
-// The v1 controllers a container cgroup is made in.
+// The v1 controllers a container cgroup is made in (those mounted under the root).
 const std::vector<std::string>& v1_controllers();
 
 }  // namespace stack::engine::runtime
