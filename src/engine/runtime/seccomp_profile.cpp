@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
 #include "engine/runtime/capabilities.hpp"
 
@@ -95,32 +94,50 @@ std::string kernel_release() {
   return release;
 }
 
-Profile resolve_profile(const Profile& profile, const std::vector<std::string>& caps) {
+Profile resolve_profile(Profile profile, const std::vector<std::string>& caps) {
   std::vector<std::string> canonical;
   for (const auto& cap : caps) canonical.push_back(canonical_capability_name(cap));
-  Profile resolved{profile.default_action, profile.default_errno_ret, profile.arches, {}};
-  for (const auto& rule : profile.rules) {
+  Profile resolved{profile.default_action, profile.default_errno_ret, std::move(profile.arches), {}};
+  for (auto& rule : profile.rules) {
     if (!includes_match(rule.includes, canonical) || excludes_match(rule.excludes, canonical)) continue;
-    Rule kept = rule;
-    kept.includes = {};
-    kept.excludes = {};
-    resolved.rules.push_back(std::move(kept));
+    rule.includes = {};
+    rule.excludes = {};
+    resolved.rules.push_back(std::move(rule));
   }
   return resolved;
 }
 
+// Length-prefixed fields, so no two profiles share a text. Written by hand rather than
+// through JSON: this runs on every cache hit and must stay a few microseconds.
 std::string canonical_text(const Profile& resolved) {
-  nlohmann::json rules = nlohmann::json::array();
+  std::string text;
+  text.reserve(8192);
+  auto field = [&text](const std::string& value) {
+    text += std::to_string(value.size());
+    text += ':';
+    text += value;
+  };
+  auto number = [&text](uint64_t value) {
+    text += std::to_string(value);
+    text += ';';
+  };
+  field(action_name(resolved.default_action));
+  number(static_cast<uint64_t>(resolved.default_errno_ret.value_or(-1)));
+  for (const auto& arch : resolved.arches) field(arch);
   for (const auto& rule : resolved.rules) {
-    nlohmann::json args = nlohmann::json::array();
-    for (const auto& arg : rule.args) args.push_back({arg.index, arg.value, arg.value_two, arg.op});
-    rules.push_back({rule.names, action_name(rule.action), rule.errno_ret.value_or(-1), args});
+    text += "\nrule ";
+    for (const auto& name : rule.names) field(name);
+    text += '|';
+    field(action_name(rule.action));
+    number(static_cast<uint64_t>(rule.errno_ret.value_or(-1)));
+    for (const auto& arg : rule.args) {
+      number(arg.index);
+      number(arg.value);
+      number(arg.value_two);
+      field(arg.op);
+    }
   }
-  nlohmann::json doc = {{"default", action_name(resolved.default_action)},
-                        {"errno", resolved.default_errno_ret.value_or(-1)},
-                        {"arches", resolved.arches},
-                        {"rules", rules}};
-  return doc.dump();
+  return text;
 }
 
 }  // namespace stack::engine::runtime::seccomp

@@ -55,7 +55,7 @@ Profile parse_profile(const std::string& json_text, const std::string& origin);
 
 // The rules that apply for `caps` on this machine (includes/excludes evaluated,
 // capability names canonical), in profile order.
-Profile resolve_profile(const Profile& profile, const std::vector<std::string>& caps);
+Profile resolve_profile(Profile profile, const std::vector<std::string>& caps);
 
 // A canonical text of a resolved profile: equal text = equal filter (the cache key).
 std::string canonical_text(const Profile& resolved);
