@@ -104,7 +104,7 @@ TEST_CASE("with CAP_SYS_ADMIN the default filter allows unshare", "[seccomp]") {
   CHECK(result.output == "unshare 0\nclone3 " + std::to_string(EINVAL) + "\n");
 }
 
-TEST_CASE("loading without CAP_SYS_ADMIN sets no_new_privs; with it, leaves it alone", "[seccomp]") {
+TEST_CASE("loading without CAP_SYS_ADMIN sets no_new_privs and with it leaves no_new_privs unset", "[seccomp]") {
   TempDir cache;
   SeccompProgram program = default_seccomp_program(default_capabilities(), cache.path.string());
   auto load_after = [&](std::vector<std::string> caps) {
