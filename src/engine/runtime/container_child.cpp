@@ -153,8 +153,7 @@ void run_steps(const ChildContext& c) {
 
 void become_process(const Spec& spec, const SeccompProgram& seccomp, const StdioFds& stdio) {
   const ResolvedUser user = resolve_user(spec.process.user, spec.process.group_add, "/etc");
-  // Keep the permitted set across setuid so apply_capabilities can still shape it.
-  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) throw syscall_error("keep capabilities");
+  prepare_capabilities_for_setuid();  // keep the permitted set across setuid for apply_capabilities
   switch_user(user);
   apply_capabilities(spec.process.capabilities, user.uid == 0);
   if (spec.process.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
