@@ -97,6 +97,7 @@ TEST_CASE("an overlay of one layer with an upper dir is writable", "[rootfs]") {
   CHECK(r == Report{{"busybox", "yes"}});
   CHECK(read_text(root.upper_dir + "/etc/motd") == "hello");
   CHECK_FALSE(fs::exists(fixture.dir() + "/etc/motd"));
+  CHECK(stack::testing::mounts_mentioning(fixture.base()).empty());
 }
 
 TEST_CASE("layers without an upper dir make a read-only overlay", "[rootfs]") {
@@ -112,6 +113,7 @@ TEST_CASE("layers without an upper dir make a read-only overlay", "[rootfs]") {
     r["writable"] = out ? "yes" : "no";
   });
   CHECK(r == Report{{"shared", "layer 0"}, {"writable", "no"}});
+  CHECK(stack::testing::mounts_mentioning(fixture.base()).empty());
 }
 
 TEST_CASE("a rootfs without layers is refused", "[rootfs]") {
