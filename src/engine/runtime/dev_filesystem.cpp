@@ -34,9 +34,14 @@ struct Link {
 };
 
 constexpr Link kLinks[] = {
-    {"fd", "/proc/self/fd"},         {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
-    {"stderr", "/proc/self/fd/2"},   {"core", "/proc/kcore"},      {"ptmx", "pts/ptmx"},
+    {"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+    {"stderr", "/proc/self/fd/2"}, {"ptmx", "pts/ptmx"},
 };
+
+void make_link(int dev_fd, const char* name, const char* target) {
+  if (symlinkat(target, dev_fd, name) != 0)
+    throw syscall_error(std::string("symlink /dev/") + name + " -> " + target);
+}
 
 // A filesystem of `type` on the directory `name` under the /dev tmpfs.
 void mount_under_dev(int dev_fd, const char* name, const char* type, const std::string& data, unsigned attrs) {
@@ -61,9 +66,9 @@ void mount_dev(int root_fd, int64_t shm_size) {
   for (const StandardNode& node : kStandardNodes)
     make_device_node(dev.get(), node.name, S_IFCHR, makedev(node.major, node.minor), 0666, 0, 0,
                      std::string("/dev/") + node.name);
-  for (const Link& link : kLinks)
-    if (symlinkat(link.target, dev.get(), link.name) != 0)
-      throw syscall_error(std::string("symlink /dev/") + link.name + " -> " + link.target);
+  for (const Link& link : kLinks) make_link(dev.get(), link.name, link.target);
+  // Like runc: no dangling /dev/core on kernels built without /proc/kcore.
+  if (access("/proc/kcore", F_OK) == 0) make_link(dev.get(), "core", "/proc/kcore");
   // gid 5 is "tty" in every common image; ptmxmode lets any user open a terminal.
   mount_under_dev(dev.get(), "pts", "devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5",
                   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);

@@ -20,8 +20,7 @@ std::string describe_node(const std::string& path, mode_t type, dev_t dev) {
          std::to_string(minor(dev)) + ")";
 }
 
-// The host's devices: character and block nodes under /dev, except the
-// per-instance filesystems the container has its own of.
+// The host's devices: character and block nodes under /dev.
 void copy_host_devices(int root_fd) {
   OwnedFd dev = make_dir_in_root(root_fd, "/dev");
   std::error_code ec;
@@ -31,7 +30,8 @@ void copy_host_devices(int root_fd) {
     if (ec) throw syscall_error("list host devices in /dev", ec.value());
     const fs::path& host = it->path();
     std::string rel = host.lexically_relative("/dev").string();
-    if (rel == "pts" || rel == "shm" || rel == "mqueue") {
+    // As runc: the container has its own pts, shm and mqueue, and never the host's console.
+    if (rel == "pts" || rel == "shm" || rel == "mqueue" || rel == "console") {
       it.disable_recursion_pending();
       continue;
     }

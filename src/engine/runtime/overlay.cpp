@@ -58,11 +58,8 @@ class WorkingDirectory {
     if (!previous_) throw syscall_error("open the working directory");
     if (chdir(dir.c_str()) != 0) throw syscall_error("chdir " + dir);
   }
-  ~WorkingDirectory() {
-    if (fchdir(previous_.get()) != 0) {
-      // Nothing to report to from a destructor; the mount already succeeded or failed.
-    }
-  }
+  // Going back fails only if the old directory vanished; the mount's outcome stands.
+  ~WorkingDirectory() { [[maybe_unused]] int rc = fchdir(previous_.get()); }
   WorkingDirectory(const WorkingDirectory&) = delete;
   WorkingDirectory& operator=(const WorkingDirectory&) = delete;
 

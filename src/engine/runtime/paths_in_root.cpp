@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <climits>
 #include <filesystem>
 
 #include "base/error.hpp"
@@ -48,15 +49,42 @@ OwnedFd open_existing(int root_fd, const std::string& rel, const std::string& op
   return fd;
 }
 
-OwnedFd make_dir(int root_fd, const std::string& rel) {
+enum class Kind { dir, file };
+
+// Makes the last entry of `rel` in `parent`; false when something is already there.
+bool make_entry(int parent, const std::string& name, Kind kind, const std::string& rel) {
+  if (kind == Kind::dir) {
+    if (mkdirat(parent, name.c_str(), 0755) == 0) return true;
+    if (errno != EEXIST) throw syscall_error("mkdir /" + rel);
+    return false;
+  }
+  // O_EXCL never follows a symlink, so a dangling one cannot create a file elsewhere.
+  OwnedFd file(openat(parent, name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
+  if (file) return true;
+  if (errno != EEXIST) throw syscall_error("create /" + rel);
+  return false;
+}
+
+// Creates `rel` (parents as directories) and returns an O_PATH fd of it. A dangling
+// symlink on the way is followed, inside the root, and what it names is created, as
+// `mkdir -p` would through a symlink; `depth` bounds link chains like the kernel's 40.
+OwnedFd create(int root_fd, const std::string& rel, Kind kind, int depth = 0) {
   OwnedFd fd(resolve(root_fd, rel));
   if (fd) return fd;
   if (errno != ENOENT) throw syscall_error("open /" + rel);
-  OwnedFd parent = make_dir(root_fd, parent_of(rel));
-  // EEXIST: a dangling symlink is in the way; the open below reports it.
-  if (mkdirat(parent.get(), name_of(rel).c_str(), 0755) != 0 && errno != EEXIST)
-    throw syscall_error("mkdir /" + rel);
-  return open_existing(root_fd, rel, "mkdir");
+  if (depth > 40) throw syscall_error("create /" + rel, ELOOP);
+  const std::string name = name_of(rel);
+  OwnedFd parent = create(root_fd, parent_of(rel), Kind::dir, depth);
+  if (!make_entry(parent.get(), name, kind, rel)) {
+    char target[PATH_MAX];
+    ssize_t n = readlinkat(parent.get(), name.c_str(), target, sizeof target - 1);
+    if (n < 0) throw syscall_error("create /" + rel, EEXIST);
+    std::string link(target, static_cast<size_t>(n));
+    // Resolved again from the root: openat2 places ".." and absolute targets inside it.
+    std::string next = link[0] == '/' ? link.substr(1) : (parent_of(rel).empty() ? "" : parent_of(rel) + "/") + link;
+    create(root_fd, next, kind, depth + 1);
+  }
+  return open_existing(root_fd, rel, "create");
 }
 
 }  // namespace
@@ -68,24 +96,16 @@ OwnedFd open_in_root(int root_fd, const std::string& path) {
   return fd;
 }
 
-OwnedFd make_dir_in_root(int root_fd, const std::string& path) { return make_dir(root_fd, relative(path)); }
+OwnedFd make_dir_in_root(int root_fd, const std::string& path) { return create(root_fd, relative(path), Kind::dir); }
 
 OwnedFd make_file_in_root(int root_fd, const std::string& path) {
-  std::string rel = relative(path);
-  OwnedFd fd(resolve(root_fd, rel));
-  if (fd) return fd;
-  if (errno != ENOENT) throw syscall_error("open /" + rel);
-  OwnedFd parent = make_dir(root_fd, parent_of(rel));
-  // O_EXCL never follows a symlink, so a dangling one cannot create a file elsewhere.
-  OwnedFd file(openat(parent.get(), name_of(rel).c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
-  if (!file && errno != EEXIST) throw syscall_error("create /" + rel);
-  return open_existing(root_fd, rel, "create");
+  return create(root_fd, relative(path), Kind::file);
 }
 
 ParentDir make_parent_in_root(int root_fd, const std::string& path) {
   std::string rel = relative(path);
   if (rel.empty()) throw Error("invalid path \"" + path + "\": it names the root itself");
-  return {make_dir(root_fd, parent_of(rel)), name_of(rel)};
+  return {create(root_fd, parent_of(rel), Kind::dir), name_of(rel)};
 }
 
 }  // namespace stack::engine::runtime

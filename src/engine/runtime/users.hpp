@@ -17,9 +17,12 @@ struct ResolvedUser {
 };
 
 // `etc_dir` is the directory holding passwd and group (inside the container: "/etc").
-// Missing files are fine for numeric ids. Errors: `unable to find user tester2: no matching
-// entries in passwd file`, `unable to find group x: no matching entries in group file`
-// (Docker's wording).
+// Missing files are fine for numeric ids. Rules as runc's GetExecUser: "" is uid 0;
+// a numeric uid without a passwd entry gets gid 0 and home "/"; "user:group" sets the
+// primary group and then the user's /etc/group memberships are not added.
+// Errors: `unable to find user tester2: no matching entries in passwd file`,
+// `unable to find group x: no matching entries in group file`,
+// `uids and gids must be in range 0-2147483647` (Docker's wording).
 ResolvedUser resolve_user(const std::string& user, const std::vector<std::string>& group_add,
                           const std::string& etc_dir);
 
