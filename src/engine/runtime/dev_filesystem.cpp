@@ -12,7 +12,7 @@
 #include "engine/runtime/mount_api.hpp"
 #include "engine/runtime/mount_options.hpp"
 #include "engine/runtime/paths_in_root.hpp"
-#include "engine/runtime/syscall_error.hpp"
+#include "base/syscall_error.hpp"
 
 namespace stack::engine::runtime {
 namespace {
@@ -48,9 +48,9 @@ void mount_under_dev(int dev_fd, const char* name, const char* type, const std::
   const std::string path = std::string("/dev/") + name;
   const std::string what = describe_mount(type, path, data);
   if (mkdirat(dev_fd, name, 0755) != 0) throw syscall_error("mkdir " + path);
-  OwnedFd dest(openat(dev_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd dest(openat(dev_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!dest) throw syscall_error("open " + path);
-  OwnedFd fs = new_filesystem(type, type, data, attrs, what);
+  UniqueFd fs = new_filesystem(type, type, data, attrs, what);
   attach_mount(fs, dest.get(), what);
 }
 
@@ -59,8 +59,8 @@ void mount_under_dev(int dev_fd, const char* name, const char* type, const std::
 void mount_dev(int root_fd, int64_t shm_size) {
   const std::string data = "mode=755,size=65536k";
   const std::string what = describe_mount("tmpfs", "/dev", data);
-  OwnedFd dest = make_dir_in_root(root_fd, "/dev");
-  OwnedFd dev = new_filesystem("tmpfs", "tmpfs", data, MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME, what);
+  UniqueFd dest = make_dir_in_root(root_fd, "/dev");
+  UniqueFd dev = new_filesystem("tmpfs", "tmpfs", data, MOUNT_ATTR_NOSUID | MOUNT_ATTR_STRICTATIME, what);
   attach_mount(dev, dest.get(), what);
   // `dev` is the new tmpfs's root: everything below is made relative to it.
   for (const StandardNode& node : kStandardNodes)

@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "engine/runtime/paths_in_root.hpp"
-#include "engine/runtime/syscall_error.hpp"
+#include "base/syscall_error.hpp"
 
 namespace stack::engine::runtime {
 namespace {
@@ -22,7 +22,7 @@ std::string describe_node(const std::string& path, mode_t type, dev_t dev) {
 
 // The host's devices: character and block nodes under /dev.
 void copy_host_devices(int root_fd) {
-  OwnedFd dev = make_dir_in_root(root_fd, "/dev");
+  UniqueFd dev = make_dir_in_root(root_fd, "/dev");
   std::error_code ec;
   fs::recursive_directory_iterator it("/dev", fs::directory_options::skip_permission_denied, ec), end;
   if (ec) throw syscall_error("list host devices in /dev", ec.value());
@@ -37,7 +37,7 @@ void copy_host_devices(int root_fd) {
     }
     struct stat st {};
     if (lstat(host.c_str(), &st) != 0 || !(S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) continue;
-    OwnedFd existing = open_in_root(dev.get(), rel);
+    UniqueFd existing = open_in_root(dev.get(), rel);
     if (existing) continue;  // the standard nodes made with /dev
     ParentDir parent = make_parent_in_root(dev.get(), rel);
     make_device_node(parent.dir.get(), parent.name, st.st_mode & S_IFMT, st.st_rdev, st.st_mode & 07777, st.st_uid,

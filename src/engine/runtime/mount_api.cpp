@@ -6,7 +6,7 @@
 
 #include <string_view>
 
-#include "engine/runtime/syscall_error.hpp"
+#include "base/syscall_error.hpp"
 
 namespace stack::engine::runtime {
 namespace {
@@ -37,22 +37,22 @@ void configure_data(int fs, const std::string& data, const std::string& what) {
 
 }  // namespace
 
-OwnedFd new_filesystem(const std::string& type, const std::string& source, const std::string& data, uint64_t attrs,
+UniqueFd new_filesystem(const std::string& type, const std::string& source, const std::string& data, uint64_t attrs,
                        const std::string& what) {
-  OwnedFd fs(fsopen(type.c_str(), FSOPEN_CLOEXEC));
+  UniqueFd fs(fsopen(type.c_str(), FSOPEN_CLOEXEC));
   if (!fs) throw syscall_error(what);
   if (!source.empty()) configure(fs.get(), "source", &source, what);
   configure_data(fs.get(), data, what);
   if (fsconfig(fs.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) throw syscall_error(what);
-  OwnedFd mnt(fsmount(fs.get(), FSMOUNT_CLOEXEC, static_cast<unsigned>(attrs)));
+  UniqueFd mnt(fsmount(fs.get(), FSMOUNT_CLOEXEC, static_cast<unsigned>(attrs)));
   if (!mnt) throw syscall_error(what);
   return mnt;
 }
 
-OwnedFd clone_tree(int dirfd, const std::string& path, bool recursive, const std::string& what) {
+UniqueFd clone_tree(int dirfd, const std::string& path, bool recursive, const std::string& what) {
   unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0) |
                    (path.empty() ? AT_EMPTY_PATH : 0);
-  OwnedFd tree(open_tree(dirfd, path.c_str(), flags));
+  UniqueFd tree(open_tree(dirfd, path.c_str(), flags));
   if (!tree) throw syscall_error(what);
   return tree;
 }
@@ -68,7 +68,7 @@ void set_mount_attributes(int fd, bool recursive, uint64_t attr_set, uint64_t at
   if (mount_setattr(fd, "", flags, &attr, sizeof attr) != 0) throw syscall_error(what);
 }
 
-void attach_mount(const OwnedFd& tree, int dest_fd, const std::string& what) {
+void attach_mount(const UniqueFd& tree, int dest_fd, const std::string& what) {
   if (move_mount(tree.get(), "", dest_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) != 0)
     throw syscall_error(what);
 }

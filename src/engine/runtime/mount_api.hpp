@@ -8,25 +8,25 @@
 #include <cstdint>
 #include <string>
 
-#include "engine/runtime/owned_fd.hpp"
+#include "base/unique_fd.hpp"
 
 namespace stack::engine::runtime {
 
 // A new detached filesystem: fsopen(type), "source" when not empty, each comma-separated
 // word of `data` ("key=value" as a string, "key" as a flag), create, fsmount with `attrs`
 // (MOUNT_ATTR_*). Returns the mount's fd, which is also a directory fd of its root.
-OwnedFd new_filesystem(const std::string& type, const std::string& source, const std::string& data, uint64_t attrs,
+UniqueFd new_filesystem(const std::string& type, const std::string& source, const std::string& data, uint64_t attrs,
                        const std::string& what);
 
 // A detached copy of the mount at `path` (resolved from `dirfd`; empty path: dirfd itself),
 // like a bind mount's source; `recursive` brings its submounts (rbind).
-OwnedFd clone_tree(int dirfd, const std::string& path, bool recursive, const std::string& what);
+UniqueFd clone_tree(int dirfd, const std::string& path, bool recursive, const std::string& what);
 
 // mount_setattr on the mount `fd` refers to (and its submounts when `recursive`).
 void set_mount_attributes(int fd, bool recursive, uint64_t attr_set, uint64_t attr_clr, uint64_t propagation,
                           const std::string& what);
 
 // Attaches the detached mount `tree` on top of the file or directory `dest_fd` refers to.
-void attach_mount(const OwnedFd& tree, int dest_fd, const std::string& what);
+void attach_mount(const UniqueFd& tree, int dest_fd, const std::string& what);
 
 }  // namespace stack::engine::runtime

@@ -8,7 +8,7 @@
 
 #include "engine/runtime/mount_api.hpp"
 #include "engine/runtime/mount_options.hpp"
-#include "engine/runtime/syscall_error.hpp"
+#include "base/syscall_error.hpp"
 
 namespace stack::engine::runtime {
 namespace {
@@ -64,7 +64,7 @@ class WorkingDirectory {
   WorkingDirectory& operator=(const WorkingDirectory&) = delete;
 
  private:
-  OwnedFd previous_;
+  UniqueFd previous_;
 };
 
 std::string classic_options(const Root& root) {
@@ -81,7 +81,7 @@ std::string classic_options(const Root& root) {
 
 bool mount_overlay_layered(const Root& root, const std::string& target) {
   const std::string what = what_for(target);
-  OwnedFd fs_fd(fsopen("overlay", FSOPEN_CLOEXEC));
+  UniqueFd fs_fd(fsopen("overlay", FSOPEN_CLOEXEC));
   if (!fs_fd) throw syscall_error(what);
   for (size_t i = 0; i < root.lower_dirs.size(); ++i) {
     if (set_string(fs_fd.get(), "lowerdir+", root.lower_dirs[i])) continue;
@@ -96,7 +96,7 @@ bool mount_overlay_layered(const Root& root, const std::string& target) {
   if (fsconfig(fs_fd.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) throw syscall_error(what);
   // Without an upper dir an overlay cannot be written anyway; say so on the mount too.
   unsigned attrs = root.upper_dir.empty() ? MOUNT_ATTR_RDONLY : 0;
-  OwnedFd mnt(fsmount(fs_fd.get(), FSMOUNT_CLOEXEC, attrs));
+  UniqueFd mnt(fsmount(fs_fd.get(), FSMOUNT_CLOEXEC, attrs));
   if (!mnt) throw syscall_error(what);
   if (move_mount(mnt.get(), "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0)
     throw syscall_error(what);

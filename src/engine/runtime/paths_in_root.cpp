@@ -10,7 +10,7 @@
 #include <filesystem>
 
 #include "base/error.hpp"
-#include "engine/runtime/syscall_error.hpp"
+#include "base/syscall_error.hpp"
 
 namespace stack::engine::runtime {
 namespace {
@@ -43,8 +43,8 @@ std::string name_of(const std::string& rel) {
   return slash == std::string::npos ? rel : rel.substr(slash + 1);
 }
 
-OwnedFd open_existing(int root_fd, const std::string& rel, const std::string& op) {
-  OwnedFd fd(resolve(root_fd, rel));
+UniqueFd open_existing(int root_fd, const std::string& rel, const std::string& op) {
+  UniqueFd fd(resolve(root_fd, rel));
   if (!fd) throw syscall_error(op + " /" + rel);
   return fd;
 }
@@ -59,7 +59,7 @@ bool make_entry(int parent, const std::string& name, Kind kind, const std::strin
     return false;
   }
   // O_EXCL never follows a symlink, so a dangling one cannot create a file elsewhere.
-  OwnedFd file(openat(parent, name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
+  UniqueFd file(openat(parent, name.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0644));
   if (file) return true;
   if (errno != EEXIST) throw syscall_error("create /" + rel);
   return false;
@@ -68,13 +68,13 @@ bool make_entry(int parent, const std::string& name, Kind kind, const std::strin
 // Creates `rel` (parents as directories) and returns an O_PATH fd of it. A dangling
 // symlink on the way is followed, inside the root, and what it names is created, as
 // `mkdir -p` would through a symlink; `depth` bounds link chains like the kernel's 40.
-OwnedFd create(int root_fd, const std::string& rel, Kind kind, int depth = 0) {
-  OwnedFd fd(resolve(root_fd, rel));
+UniqueFd create(int root_fd, const std::string& rel, Kind kind, int depth = 0) {
+  UniqueFd fd(resolve(root_fd, rel));
   if (fd) return fd;
   if (errno != ENOENT) throw syscall_error("open /" + rel);
   if (depth > 40) throw syscall_error("create /" + rel, ELOOP);
   const std::string name = name_of(rel);
-  OwnedFd parent = create(root_fd, parent_of(rel), Kind::dir, depth);
+  UniqueFd parent = create(root_fd, parent_of(rel), Kind::dir, depth);
   if (!make_entry(parent.get(), name, kind, rel)) {
     char target[PATH_MAX];
     ssize_t n = readlinkat(parent.get(), name.c_str(), target, sizeof target - 1);
@@ -89,16 +89,16 @@ OwnedFd create(int root_fd, const std::string& rel, Kind kind, int depth = 0) {
 
 }  // namespace
 
-OwnedFd open_in_root(int root_fd, const std::string& path) {
+UniqueFd open_in_root(int root_fd, const std::string& path) {
   std::string rel = relative(path);
-  OwnedFd fd(resolve(root_fd, rel));
+  UniqueFd fd(resolve(root_fd, rel));
   if (!fd && errno != ENOENT) throw syscall_error("open /" + rel);
   return fd;
 }
 
-OwnedFd make_dir_in_root(int root_fd, const std::string& path) { return create(root_fd, relative(path), Kind::dir); }
+UniqueFd make_dir_in_root(int root_fd, const std::string& path) { return create(root_fd, relative(path), Kind::dir); }
 
-OwnedFd make_file_in_root(int root_fd, const std::string& path) {
+UniqueFd make_file_in_root(int root_fd, const std::string& path) {
   return create(root_fd, relative(path), Kind::file);
 }
 

@@ -7,24 +7,24 @@
 
 #include <string>
 
-#include "engine/runtime/owned_fd.hpp"
+#include "base/unique_fd.hpp"
 
 namespace stack::engine::runtime {
 
-// An O_PATH fd of `path`, or an empty OwnedFd when it does not exist. Throws otherwise.
-OwnedFd open_in_root(int root_fd, const std::string& path);
+// An O_PATH fd of `path`, or an empty UniqueFd when it does not exist. Throws otherwise.
+UniqueFd open_in_root(int root_fd, const std::string& path);
 
 // mkdir -p of `path` (mode 0755); returns an O_PATH fd of it.
-OwnedFd make_dir_in_root(int root_fd, const std::string& path);
+UniqueFd make_dir_in_root(int root_fd, const std::string& path);
 
 // An empty regular file at `path` (parents made) unless something is there; returns
 // an O_PATH fd of what is there. Mount points for binds of single files.
-OwnedFd make_file_in_root(int root_fd, const std::string& path);
+UniqueFd make_file_in_root(int root_fd, const std::string& path);
 
 // The directory that holds `path` (made when missing) and the last name of `path`:
 // where mknodat and symlinkat make a node.
 struct ParentDir {
-  OwnedFd dir;
+  UniqueFd dir;
   std::string name;
 };
 ParentDir make_parent_in_root(int root_fd, const std::string& path);

@@ -13,7 +13,7 @@
 #include "engine/runtime/overlay.hpp"
 #include "engine/runtime/paths_in_root.hpp"
 #include "engine/runtime/protected_paths.hpp"
-#include "engine/runtime/syscall_error.hpp"
+#include "base/syscall_error.hpp"
 
 namespace stack::engine::runtime {
 namespace {
@@ -21,17 +21,17 @@ namespace {
 // A single layer without an upper dir needs no overlay: the layer itself, read-only.
 void bind_single_layer(const std::string& layer, const std::string& target) {
   const std::string what = describe_mount(layer, target);
-  OwnedFd tree = clone_tree(AT_FDCWD, layer, false, what);
+  UniqueFd tree = clone_tree(AT_FDCWD, layer, false, what);
   set_mount_attributes(tree.get(), false, MOUNT_ATTR_RDONLY, 0, 0, what);
-  OwnedFd dest(open(target.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dest(open(target.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!dest) throw syscall_error(what);
   attach_mount(tree, dest.get(), what);
 }
 
 void mount_proc(int root_fd) {
   const std::string what = describe_mount("proc", "/proc");
-  OwnedFd dest = make_dir_in_root(root_fd, "/proc");
-  OwnedFd proc = new_filesystem("proc", "proc", "", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV, what);
+  UniqueFd dest = make_dir_in_root(root_fd, "/proc");
+  UniqueFd proc = new_filesystem("proc", "proc", "", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV, what);
   attach_mount(proc, dest.get(), what);
 }
 
@@ -40,8 +40,8 @@ void mount_proc(int root_fd) {
 // (e.g. the host's, from a user namespace). Then the host's /sys, read-only, as runc does.
 void mount_sys(int root_fd, bool privileged) {
   const uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV | (privileged ? 0 : MOUNT_ATTR_RDONLY);
-  OwnedFd dest = make_dir_in_root(root_fd, "/sys");
-  OwnedFd sys;
+  UniqueFd dest = make_dir_in_root(root_fd, "/sys");
+  UniqueFd sys;
   try {
     sys = new_filesystem("sysfs", "sysfs", "", attrs, describe_mount("sysfs", "/sys"));
   } catch (const SyscallError& e) {
@@ -75,7 +75,7 @@ void mount_rootfs(const Root& root, const std::string& target) {
 }
 
 void setup_rootfs(const Spec& spec, const std::string& rootfs) {
-  OwnedFd root(open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd root(open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root) throw syscall_error("open rootfs " + rootfs);
   mount_proc(root.get());
   mount_sys(root.get(), spec.privileged);
@@ -93,7 +93,7 @@ void finish_rootfs(const Spec& spec) {
   }
   // Only the root mount itself: tmpfs and volumes below it stay writable.
   if (spec.root.read_only) {
-    OwnedFd root(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd root(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
     if (!root) throw syscall_error("open /");
     set_mount_attributes(root.get(), false, MOUNT_ATTR_RDONLY, 0, 0, "remount / read-only");
   }

@@ -9,7 +9,7 @@
 #include "base/error.hpp"
 #include "base/files.hpp"
 #include "engine/runtime/passwd.hpp"
-#include "engine/runtime/syscall_error.hpp"
+#include "base/syscall_error.hpp"
 
 namespace stack::engine::runtime {
 namespace {

@@ -8,6 +8,7 @@
 #include "engine/runtime/paths_in_root.hpp"
 
 using namespace stack::engine::runtime;
+using stack::UniqueFd;
 namespace fs = std::filesystem;
 
 namespace {
@@ -21,7 +22,7 @@ class Tree {
     base_ = templ;
     fs::create_directories(root() + "/etc");
     fs::create_directories(host());
-    fd_ = OwnedFd(open(root().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    fd_ = UniqueFd(open(root().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
     REQUIRE(fd_);
   }
   ~Tree() { fs::remove_all(base_); }
@@ -31,14 +32,14 @@ class Tree {
 
  private:
   std::string base_;
-  OwnedFd fd_;
+  UniqueFd fd_;
 };
 
 }  // namespace
 
 TEST_CASE("make_dir_in_root creates every missing directory", "[rootfs]") {
   Tree t;
-  OwnedFd fd = make_dir_in_root(t.fd(), "/var/lib/./data/");
+  UniqueFd fd = make_dir_in_root(t.fd(), "/var/lib/./data/");
   CHECK(fd);
   CHECK(fs::is_directory(t.root() + "/var/lib/data"));
 }
