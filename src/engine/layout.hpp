@@ -1,0 +1,46 @@
+// The one place that knows where things live under the state roots (DESIGN section 9).
+//
+//   <root>/containers/<id>/            config.json, spec.json, state.json, <id>-json.log[.N],
+//                                      rootfs/ (mount point), diff/ (overlay upper), work/
+//   <root>/cache/seccomp/              compiled seccomp programs
+//   <run_root>/containers/<id>/        shim.sock (the shim's control socket)
+//   <run_root>/locks/                  flock files (container names, ...)
+#pragma once
+
+#include <string>
+
+namespace stack::engine {
+
+struct Roots {
+  std::string root = "/var/lib/stack";
+  std::string run_root = "/run/stack";
+};
+
+// The flags win, then STACK_ROOT / STACK_RUN_ROOT, then /var/lib/stack and /run/stack.
+// Relative paths are made absolute against the working directory.
+Roots resolve_roots(const std::string& root_flag, const std::string& run_root_flag);
+
+class Layout {
+ public:
+  explicit Layout(Roots roots) : roots_(std::move(roots)) {}
+
+  const Roots& roots() const { return roots_; }
+  std::string containers_dir() const { return roots_.root + "/containers"; }
+  std::string container_dir(const std::string& id) const { return containers_dir() + "/" + id; }
+  std::string config_path(const std::string& id) const { return container_dir(id) + "/config.json"; }
+  std::string spec_path(const std::string& id) const { return container_dir(id) + "/spec.json"; }
+  std::string log_path(const std::string& id) const { return container_dir(id) + "/" + id + "-json.log"; }
+  std::string rootfs_dir(const std::string& id) const { return container_dir(id) + "/rootfs"; }
+  std::string upper_dir(const std::string& id) const { return container_dir(id) + "/diff"; }
+  std::string work_dir(const std::string& id) const { return container_dir(id) + "/work"; }
+  std::string seccomp_cache_dir() const { return roots_.root + "/cache/seccomp"; }
+
+  std::string container_run_dir(const std::string& id) const { return roots_.run_root + "/containers/" + id; }
+  std::string shim_socket(const std::string& id) const { return container_run_dir(id) + "/shim.sock"; }
+  std::string locks_dir() const { return roots_.run_root + "/locks"; }
+
+ private:
+  Roots roots_;
+};
+
+}  // namespace stack::engine
