@@ -5,6 +5,7 @@
 // stopped for good.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -119,6 +121,22 @@ void setup_stdio(const StdioFds& o) {
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
+// Blocked and ignored signals survive execve: the command must not inherit the
+// supervisor's (the shim blocks SIGTERM and SIGCHLD, ignores SIGPIPE).
+void reset_signals() {
+  for (int s = 1; s < NSIG; ++s) signal(s, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+// A terminal process leads its own session with the pty on stdin as its controlling
+// terminal, so ^C, job control and SIGWINCH reach it.
+void become_terminal_owner() {
+  if (setsid() < 0) throw syscall_error("start a session for the terminal");
+  if (ioctl(0, TIOCSCTTY, 0) < 0) throw syscall_error("make the pty the controlling terminal");
+}
+
 std::vector<char*> c_strings(std::vector<std::string>& items) {
   std::vector<char*> out;
   for (auto& s : items) out.push_back(s.data());
@@ -165,6 +183,8 @@ void become_process(const Spec& spec, const SeccompProgram& seccomp, const Stdio
   if (spec.process.args.empty()) throw Error("no command specified");
   const std::string path = find_executable(spec.process.args[0], env);
   setup_stdio(stdio);
+  if (spec.process.terminal) become_terminal_owner();
+  reset_signals();
   std::vector<std::string> args = spec.process.args;
   auto argv = c_strings(args);
   auto envp = c_strings(env);

@@ -34,6 +34,26 @@ int exit_status_of(int status) {
   return 1;
 }
 
+volatile sig_atomic_t g_command_pid = 0;
+volatile sig_atomic_t g_kill_on_sigterm = 0;
+
+void forward_signal(int signal) {
+  if (g_command_pid <= 0) return;
+  ::kill(g_command_pid, signal == SIGTERM && g_kill_on_sigterm ? SIGKILL : signal);
+}
+
+constexpr int kForwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+// Installed before the fork with the signals blocked until the command's pid is known,
+// so a signal that arrives at any point still reaches the command.
+void forward_signals_to_command() {
+  struct sigaction sa {};
+  sa.sa_handler = forward_signal;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  for (int s : kForwarded) sigaction(s, &sa, nullptr);
+}
+
 // The helper: joins the namespaces, forks the command, passes its status on.
 [[noreturn]] void helper(const ExecRequest& r, int go_fd, int error_fd) {
   try {
@@ -48,9 +68,17 @@ int exit_status_of(int status) {
     for (size_t i = 0; i < fds.size(); ++i)
       if (setns(fds[i].get(), kNamespaces[i].type) < 0) throw syscall_error(std::string("join the container's ") + kNamespaces[i].name + " namespace");
     fds.clear();
+    sigset_t forwarded, previous;
+    sigemptyset(&forwarded);
+    for (int s : kForwarded) sigaddset(&forwarded, s);
+    sigprocmask(SIG_BLOCK, &forwarded, &previous);
+    g_kill_on_sigterm = r.kill_on_sigterm;
+    forward_signals_to_command();
     const pid_t child = fork();
     if (child < 0) throw syscall_error("fork into the container");
     if (child == 0) {
+      for (int s : kForwarded) signal(s, SIG_DFL);
+      sigprocmask(SIG_SETMASK, &previous, nullptr);
       try {
         become_process(r.spec, r.seccomp, StdioFds{r.stdin_fd, r.stdout_fd, r.stderr_fd});
       } catch (const std::exception& e) {
@@ -59,6 +87,8 @@ int exit_status_of(int status) {
       _exit(127);
     }
     ::close(error_fd);  // the command holds the only copy now: EOF when it execs
+    g_command_pid = child;
+    sigprocmask(SIG_SETMASK, &previous, nullptr);
     int status = 0;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }

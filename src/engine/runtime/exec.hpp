@@ -24,6 +24,10 @@ struct ExecRequest {
   int stdin_fd = -1;
   int stdout_fd = -1;
   int stderr_fd = -1;
+  // Signals sent to the helper (SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2) are
+  // passed on to the command; with this set, SIGTERM kills it instead (healthcheck
+  // timeouts must end the check, whatever it does with SIGTERM).
+  bool kill_on_sigterm = false;
 };
 
 // Starts the command; returns the pid of the helper, whose exit status is the command's

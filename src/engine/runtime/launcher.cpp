@@ -25,12 +25,6 @@ int clone_flag(const std::string& type) {
   return it->second;
 }
 
-SeccompProgram seccomp_for(const Spec& spec, const StartOptions& o) {
-  if (spec.privileged || spec.seccomp_profile == "unconfined") return {};
-  if (spec.seccomp_profile.empty()) return default_seccomp_program(spec.process.capabilities, o.seccomp_cache_dir);
-  return compile_seccomp_profile(spec.seccomp_profile, spec.process.capabilities);
-}
-
 std::string read_to_end(int fd) {
   std::string out;
   char buf[4096];
@@ -61,8 +55,14 @@ void abandon(pid_t pid) {
 
 }  // namespace
 
+SeccompProgram seccomp_program_for(const Spec& spec, const std::string& cache_dir) {
+  if (spec.privileged || spec.seccomp_profile == "unconfined") return {};
+  if (spec.seccomp_profile.empty()) return default_seccomp_program(spec.process.capabilities, cache_dir);
+  return compile_seccomp_profile(spec.seccomp_profile, spec.process.capabilities);
+}
+
 StartedContainer start_container(const Spec& spec, const StartOptions& o) {
-  const SeccompProgram seccomp = seccomp_for(spec, o);
+  const SeccompProgram seccomp = seccomp_program_for(spec, o.seccomp_cache_dir);
   ChildContext ctx;
   ctx.spec = &spec;
   ctx.options = &o;

@@ -21,6 +21,7 @@
 #include <sys/types.h>
 
 #include "engine/runtime/cgroup.hpp"
+#include "engine/runtime/seccomp.hpp"
 #include "engine/runtime/spec.hpp"
 
 namespace stack::engine::runtime {
@@ -41,5 +42,9 @@ struct StartedContainer {
 };
 
 StartedContainer start_container(const Spec& spec, const StartOptions& options);
+
+// The seccomp program a process of this container gets (empty when privileged or
+// unconfined): the default profile (cached in cache_dir) or the spec's profile file.
+SeccompProgram seccomp_program_for(const Spec& spec, const std::string& cache_dir);
 
 }  // namespace stack::engine::runtime

@@ -1,0 +1,81 @@
+// stack-shim: one per container (DESIGN section 2). Started by stack with the sync
+// pipe on fd 3; detaches at once (the caller reaps the first process and keeps only
+// the pipe), then supervises the container until it exited for good.
+//   stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N]
+//              [--cgroup-root DIR] [--attach-first]
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "engine/shim/supervisor.hpp"
+
+namespace {
+
+[[noreturn]] void usage(const char* why) {
+  fprintf(stderr, "stack-shim: %s\n", why);
+  fprintf(stderr, "usage: stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N] [--attach-first]\n");
+  exit(2);
+}
+
+stack::engine::shim::ShimOptions parse(int argc, char** argv) {
+  stack::engine::shim::ShimOptions o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(("missing value for " + a).c_str());
+      return argv[++i];
+    };
+    if (a == "--id") o.id = value();
+    else if (a == "--bundle") o.bundle = value();
+    else if (a == "--run-dir") o.run_dir = value();
+    else if (a == "--seccomp-cache") o.seccomp_cache = value();
+    else if (a == "--cgroup-root") o.cgroup_root = value();
+    else if (a == "--sync-fd") o.sync_fd = std::atoi(value().c_str());
+    else if (a == "--attach-first") o.attach_first = true;
+    else usage(("unknown argument " + a).c_str());
+  }
+  if (o.id.empty() || o.bundle.empty() || o.run_dir.empty()) usage("--id, --bundle and --run-dir are required");
+  return o;
+}
+
+// The shim must not hold the caller's terminal or session: a new session, stdio on
+// /dev/null, and a fork so the caller can reap its child at once.
+void detach() {
+  const pid_t pid = fork();
+  if (pid < 0) {
+    perror("stack-shim: fork");
+    exit(1);
+  }
+  if (pid > 0) _exit(0);
+  setsid();
+  const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (null >= 0) {
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    if (null > 2) ::close(null);
+  }
+  if (chdir("/") < 0) _exit(1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const stack::engine::shim::ShimOptions options = parse(argc, argv);
+  if (options.sync_fd >= 0) fcntl(options.sync_fd, F_SETFD, FD_CLOEXEC);
+  detach();
+  try {
+    return stack::engine::shim::run_supervisor(options);
+  } catch (const std::exception& e) {
+    if (options.sync_fd >= 0) {
+      const std::string line = std::string("error ") + e.what() + "\n";
+      ssize_t unused = ::write(options.sync_fd, line.data(), line.size());
+      (void)unused;
+    }
+    return 1;
+  }
+}

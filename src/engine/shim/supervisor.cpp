@@ -1,0 +1,323 @@
+#include "engine/shim/supervisor_impl.hpp"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "base/files.hpp"
+#include "base/syscall_error.hpp"
+#include "engine/runtime/launcher.hpp"
+#include "engine/runtime/spec_json.hpp"
+#include "engine/shim/memory_trim.hpp"
+
+namespace stack::engine::shim {
+namespace {
+
+int exit_code_of(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 255;
+}
+
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  std::replace(text.begin(), text.end(), '\t', ' ');
+  return text;
+}
+
+}  // namespace
+
+std::string now_rfc3339() {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME, &t);
+  return format_log_time(t);
+}
+
+Supervisor::Supervisor(const ShimOptions& options)
+    : opt_(options),
+      spec_(runtime::spec_from_json(base::read_file(options.bundle + "/spec.json"), options.bundle + "/spec.json")),
+      config_(load_config(options.bundle)),
+      policy_(parse_restart_policy(config_.restart_policy)),
+      log_(options.bundle + "/" + options.id + "-json.log", config_.log.max_size, config_.log.max_file) {
+  if (auto text = base::read_file_if_exists(options.bundle + "/state.json"))
+    state_ = state_from_json(*text, options.bundle + "/state.json");
+  state_.id = config_.id;
+  state_.name = config_.name;
+}
+
+int Supervisor::run() {
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGCHLD);
+  // The shim outlives terminals and sessions: these must not end it.
+  sigaddset(&mask, SIGTERM);
+  sigaddset(&mask, SIGINT);
+  sigaddset(&mask, SIGHUP);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  signal_fd_ = UniqueFd(signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC));
+  try {
+    if (!signal_fd_) throw syscall_error("signalfd");
+    listen();
+    if (opt_.attach_first) {
+      report_sync("listening");
+      while (!attach_waiting_client()) {
+        std::vector<pollfd> fds{{listen_fd_.get(), POLLIN, 0}};
+        add_poll_fds(fds);
+        if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) throw syscall_error("poll");
+        accept_clients();
+        for (size_t i = 1; i < fds.size(); ++i)
+          for (auto& c : clients_)
+            if (c.fd.get() == fds[i].fd && fds[i].revents) on_client(c, fds[i].revents);
+        clients_.remove_if([](const Client& c) { return !c.fd; });
+      }
+    }
+    launch();
+  } catch (const std::exception& e) {
+    std::string message = e.what();
+    std::string hint;
+    if (auto* err = dynamic_cast<const Error*>(&e)) hint = err->hint();
+    state_.error = message;
+    state_.exit_code = 127;
+    save();
+    report_sync("error " + one_line(message) + (hint.empty() ? "" : "\t" + one_line(hint)));
+    end_attach_sessions(127);
+    drain_clients(std::chrono::milliseconds(500));
+    ::unlink((opt_.run_dir + "/shim.sock").c_str());
+    return 1;
+  }
+  report_sync("running " + std::to_string(pid_));
+  release_startup_memory();
+  loop();
+  return 0;
+}
+
+void Supervisor::report_sync(const std::string& line) {
+  if (opt_.sync_fd < 0) return;
+  const std::string text = line + "\n";
+  ssize_t unused = ::write(opt_.sync_fd, text.data(), text.size());
+  (void)unused;
+  if (line != "listening") {
+    ::close(opt_.sync_fd);
+    opt_.sync_fd = -1;
+  }
+}
+
+// Starts (or restarts) the container's init with fresh stdio.
+void Supervisor::launch() {
+  io_ = make_container_io(config_.tty, config_.stdin_open);
+  runtime::StartOptions o;
+  o.id = opt_.id;
+  o.rootfs = opt_.bundle + "/rootfs";
+  o.seccomp_cache_dir = opt_.seccomp_cache;
+  o.cgroup_root = opt_.cgroup_root;
+  o.stdin_fd = io_.child_in ? io_.child_in.get() : -1;
+  o.stdout_fd = io_.child_out.get();
+  o.stderr_fd = io_.child_err ? io_.child_err.get() : io_.child_out.get();
+  std::filesystem::create_directories(o.rootfs);
+  runtime::StartedContainer started = runtime::start_container(spec_, o);
+  io_.close_child_ends();
+  pid_ = started.pid;
+  cgroup_ = started.cgroup;
+  started_at_ = Clock::now();
+  state_.status = Status::Running;
+  state_.pid = pid_;
+  state_.shim_pid = getpid();
+  state_.started = now_rfc3339();
+  state_.exit_code = 0;
+  state_.oom_killed = false;
+  state_.error.clear();
+  if (HealthMonitor::enabled(config_.healthcheck)) {
+    health_.emplace(*config_.healthcheck, started_at_);
+    if (!state_.health) state_.health = Health{};
+    state_.health->status = "starting";
+    state_.health->failing_streak = 0;
+  }
+  save();
+}
+
+void Supervisor::save() {
+  try {
+    save_state(opt_.bundle, state_);
+  } catch (const std::exception&) {
+    // A full disk must not take the supervisor down: the container keeps running and
+    // the next write (or `stack`, which checks the processes) catches up.
+  }
+}
+
+std::optional<Clock::time_point> Supervisor::next_deadline() const {
+  std::optional<Clock::time_point> next;
+  auto consider = [&](const std::optional<Clock::time_point>& t) {
+    if (t && (!next || *t < *next)) next = t;
+  };
+  consider(restart_at_);
+  consider(kill_at_);
+  if (health_run_) consider(health_run_->deadline);
+  else if (health_ && state_.status == Status::Running) consider(health_->next_check());
+  return next;
+}
+
+void Supervisor::loop() {
+  while (!done_) {
+    std::vector<pollfd> fds{{signal_fd_.get(), POLLIN, 0}, {listen_fd_.get(), POLLIN, 0}};
+    if (io_.out) fds.push_back({io_.out.get(), POLLIN, 0});
+    if (io_.err) fds.push_back({io_.err.get(), POLLIN, 0});
+    if (io_.in && !stdin_buffer_.empty()) fds.push_back({io_.in.get(), POLLOUT, 0});
+    if (health_run_ && health_run_->output) fds.push_back({health_run_->output.get(), POLLIN, 0});
+    add_poll_fds(fds);
+    int timeout = -1;
+    if (auto next = next_deadline()) {
+      auto ms = std::chrono::ceil<std::chrono::milliseconds>(*next - Clock::now()).count();
+      timeout = static_cast<int>(std::clamp<int64_t>(ms, 0, 60000));
+    }
+    if (poll(fds.data(), fds.size(), timeout) < 0 && errno != EINTR) break;
+    for (const pollfd& p : fds) {
+      if (!p.revents) continue;
+      if (p.fd == signal_fd_.get()) on_signals();
+      else if (p.fd == listen_fd_.get()) accept_clients();
+      else if (io_.out && p.fd == io_.out.get()) read_output(p.fd, "stdout", false);
+      else if (io_.err && p.fd == io_.err.get()) read_output(p.fd, "stderr", false);
+      else if (io_.in && p.fd == io_.in.get()) flush_stdin();
+      else if (health_run_ && health_run_->output && p.fd == health_run_->output.get()) on_health_output();
+      else
+        for (auto& c : clients_)
+          if (c.fd.get() == p.fd) on_client(c, p.revents);
+      if (done_) break;
+    }
+    clients_.remove_if([](const Client& c) { return !c.fd; });
+    if (!done_) on_deadlines(Clock::now());
+  }
+  drain_clients(std::chrono::milliseconds(1000));
+}
+
+void Supervisor::on_signals() {
+  signalfd_siginfo info;
+  while (::read(signal_fd_.get(), &info, sizeof info) == sizeof info) {
+  }
+  while (true) {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) break;
+    if (pid == pid_) on_container_exit(status);
+    else if (health_run_ && pid == health_run_->helper) on_health_exit(status);
+    else abandoned_helpers_.erase(std::remove(abandoned_helpers_.begin(), abandoned_helpers_.end(), pid),
+                                  abandoned_helpers_.end());
+  }
+}
+
+// Output: into the log and to every attached client.
+void Supervisor::read_output(int fd, const char* stream, bool until_eof) {
+  char buf[16384];
+  timespec now{};
+  for (int rounds = 0; rounds < 64 || until_eof; ++rounds) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0 || errno != EAGAIN) {  // EOF, or EIO from a pty whose slave is closed
+        if (io_.out && fd == io_.out.get()) io_.out.reset();
+        else if (io_.err && fd == io_.err.get()) io_.err.reset();
+      }
+      return;
+    }
+    clock_gettime(CLOCK_REALTIME, &now);
+    try {
+      log_.write(stream, std::string_view(buf, n), now);
+    } catch (const std::exception&) {
+      // A full disk loses log lines, never the container.
+    }
+    broadcast(std::string_view(stream) == "stderr" ? 2 : 1, buf, n);
+  }
+}
+
+void Supervisor::on_container_exit(int status) {
+  const auto ran_for = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_at_);
+  pid_ = -1;
+  // Every process of the pid namespace is gone once its init is reaped, so the
+  // streams are at their end: read what is left before recording the exit.
+  if (io_.out) read_output(io_.out.get(), "stdout", true);
+  if (io_.err) read_output(io_.err.get(), "stderr", true);
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  try {
+    log_.flush(now);
+  } catch (const std::exception&) {
+  }
+  io_ = ContainerIo{};
+  stdin_buffer_.clear();
+  if (health_run_) abandon_health_check("the container exited");
+  health_.reset();
+  kill_at_.reset();
+  state_.exit_code = exit_code_of(status);
+  state_.oom_killed = cgroup_ && cgroup_->oom_killed();
+  state_.finished = now_rfc3339();
+  state_.pid = 0;
+  try {
+    if (cgroup_) cgroup_->remove();
+  } catch (const std::exception& e) {
+    state_.error = e.what();
+  }
+  end_attach_sessions(state_.exit_code);
+  ExitFacts facts{state_.exit_code, state_.stop_requested, state_.restart_count, ran_for};
+  if (should_restart(policy_, facts)) {
+    state_.status = Status::Restarting;
+    restart_at_ = Clock::now() + backoff_.next(ran_for);
+    save();
+    return;
+  }
+  finish();
+}
+
+// The container exited for good: record it, clean up, answer everyone, end.
+void Supervisor::finish() {
+  restart_at_.reset();
+  ::unlink((opt_.run_dir + "/shim.sock").c_str());
+  listen_fd_.reset();
+  state_.status = Status::Exited;
+  state_.pid = 0;
+  save();
+  if (config_.auto_remove) {
+    std::error_code ignored;
+    std::filesystem::remove_all(opt_.bundle, ignored);
+    std::filesystem::remove_all(opt_.run_dir, ignored);
+  }
+  answer_waiters(state_.exit_code);
+  end_attach_sessions(state_.exit_code);
+  done_ = true;
+}
+
+void Supervisor::send_signal(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+void Supervisor::on_deadlines(Clock::time_point now) {
+  if (kill_at_ && now >= *kill_at_) {
+    kill_at_.reset();
+    send_signal(SIGKILL);
+  }
+  if (restart_at_ && now >= *restart_at_) {
+    restart_at_.reset();
+    try {
+      state_.restart_count++;
+      launch();
+    } catch (const std::exception& e) {
+      state_.error = e.what();
+      state_.exit_code = 127;
+      finish();
+      return;
+    }
+  }
+  if (health_run_ && now >= health_run_->deadline) abandon_health_check("timeout");
+  else if (!health_run_ && health_ && state_.status == Status::Running && now >= health_->next_check())
+    start_health_check(now);
+}
+
+int run_supervisor(const ShimOptions& options) {
+  Supervisor supervisor(options);
+  return supervisor.run();
+}
+
+}  // namespace stack::engine::shim
