@@ -47,6 +47,7 @@ Supervisor::Supervisor(const ShimOptions& options)
     state_ = state_from_json(*text, options.bundle + "/state.json");
   state_.id = config_.id;
   state_.name = config_.name;
+  state_.stop_requested = false;  // a new start: the restart policy applies again
 }
 
 int Supervisor::run() {

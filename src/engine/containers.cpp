@@ -1,0 +1,341 @@
+#include "engine/containers.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "base/files.hpp"
+#include "base/syscall_error.hpp"
+#include "base/unique_fd.hpp"
+#include "engine/runtime/cgroup.hpp"
+#include "engine/runtime/spec_json.hpp"
+#include "engine/shim/json_log_writer.hpp"
+#include "engine/shim_client.hpp"
+
+namespace stack::engine {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+std::string random_id() {
+  unsigned char bytes[32];
+  if (getrandom(bytes, sizeof bytes, 0) != sizeof bytes) throw syscall_error("getrandom");
+  static const char* hex = "0123456789abcdef";
+  std::string id;
+  for (unsigned char b : bytes) {
+    id += hex[b >> 4];
+    id += hex[b & 15];
+  }
+  return id;
+}
+
+std::string now_rfc3339() {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME, &t);
+  return shim::format_log_time(t);
+}
+
+bool valid_name(const std::string& name) {
+  if (name.size() < 2 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '.' && c != '-') return false;
+  return true;
+}
+
+// An exclusive flock for the time of a name check and the records' creation, so two
+// concurrent `create`s cannot both take a name.
+UniqueFd lock_names(const Layout& layout) {
+  fs::create_directories(layout.locks_dir());
+  const std::string path = layout.locks_dir() + "/containers.lock";
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd) throw syscall_error("open " + path);
+  while (flock(fd.get(), LOCK_EX) < 0)
+    if (errno != EINTR) throw syscall_error("lock " + path);
+  return fd;
+}
+
+bool is_live(Status s) { return s == Status::Running || s == Status::Paused || s == Status::Restarting; }
+
+std::string proc_text(pid_t pid, const char* file) {
+  return base::read_file_if_exists("/proc/" + std::to_string(pid) + "/" + file).value_or("");
+}
+
+bool not_zombie(pid_t pid) {
+  const std::string stat = proc_text(pid, "stat");
+  const size_t close = stat.rfind(')');
+  return close != std::string::npos && stat.size() > close + 2 && stat[close + 2] != 'Z';
+}
+
+bool is_shim(pid_t pid) { return pid > 0 && proc_text(pid, "comm") == "stack-shim\n" && not_zombie(pid); }
+
+// The container's init is still that process when it sits in the container's cgroup
+// (a pid alone could have been reused).
+bool is_container_init(pid_t pid, const std::string& cgroup_relative) {
+  if (pid <= 0 || !not_zombie(pid)) return false;
+  return proc_text(pid, "cgroup").find("/" + cgroup_relative + "\n") != std::string::npos;
+}
+
+runtime::Cgroup cgroup_of(const runtime::Spec& spec, const std::string& id) {
+  const std::string root = "/sys/fs/cgroup";
+  return runtime::Cgroup(runtime::detect_cgroup_mode(root), root, spec.cgroup_parent + "/" + id);
+}
+
+bool wait_gone(pid_t pid, const std::string& cgroup_relative, std::chrono::milliseconds budget) {
+  const auto until = Clock::now() + budget;
+  while (is_container_init(pid, cgroup_relative)) {
+    if (Clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string Containers::create(const CreateRequest& request) {
+  const std::string id = random_id();
+  ContainerDefinition def = define_container(request, layout_, id);
+  UniqueFd lock = lock_names(layout_);
+  std::string name = request.name;
+  if (!name.empty() && !valid_name(name))
+    throw Error("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+  const std::vector<ContainerView> existing = list();
+  auto taken = [&](const std::string& n) -> const ContainerView* {
+    for (const auto& v : existing)
+      if (v.config.name == n) return &v;
+    return nullptr;
+  };
+  if (name.empty()) {
+    unsigned seed = static_cast<unsigned char>(id[0]) * 977u + static_cast<unsigned char>(id[1]);
+    do name = generate_container_name(seed++);
+    while (taken(name));
+  } else if (const ContainerView* other = taken(name)) {
+    throw Error("Conflict. The container name \"/" + name + "\" is already in use by container \"" +
+                    other->config.id + "\"",
+                "You have to remove (or rename) that container to be able to reuse that name.");
+  }
+  def.config.name = name;
+  def.config.created = now_rfc3339();
+  const std::string dir = layout_.container_dir(id);
+  try {
+    fs::create_directories(dir);
+    fs::permissions(dir, fs::perms::owner_all);
+    fs::create_directories(layout_.upper_dir(id));
+    fs::create_directories(layout_.work_dir(id));
+    fs::create_directories(layout_.rootfs_dir(id));
+    base::write_file_atomic(layout_.spec_path(id), runtime::spec_to_json(def.spec), 0600);
+    save_config(dir, def.config);
+    ContainerState state;
+    state.id = id;
+    state.name = name;
+    state.created = def.config.created;
+    save_state(dir, state);
+  } catch (const fs::filesystem_error& e) {
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+    throw Error("create container " + name + ": " + e.code().message() + " (" + e.path1().string() + ")");
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(dir, ignored);
+    throw;
+  }
+  return id;
+}
+
+pid_t Containers::start(const std::string& id) {
+  const ContainerView v = view(id);
+  if (is_live(v.state.status)) return v.state.pid;
+  return start_shim(layout_, id);
+}
+
+int Containers::start_attached(const std::string& id, int in_fd, bool tty) {
+  AttachStreams streams;
+  streams.in_fd = in_fd;
+  streams.tty = tty;
+  return engine::start_attached(layout_, id, streams);
+}
+
+void Containers::stop(const std::string& id, std::optional<int> timeout_s, const std::string& signal) {
+  const ContainerView v = view(id);
+  if (!is_live(v.state.status)) return;
+  const int number = parse_signal(signal.empty() ? v.config.stop_signal : signal);
+  const int timeout = timeout_s.value_or(v.config.stop_timeout);
+  try {
+    shim_request(layout_, id, "stop " + signal_name(number) + " " + std::to_string(timeout));
+  } catch (const ShimGone&) {
+    stop_without_shim(v, number, timeout);
+  }
+}
+
+// The shim is gone: signal the init ourselves, wait, escalate, then record the end.
+void Containers::stop_without_shim(const ContainerView& v, int signal, int timeout_s) {
+  const runtime::Spec s = spec(v.config.id);
+  runtime::Cgroup cgroup = cgroup_of(s, v.config.id);
+  const pid_t pid = v.state.pid;
+  int ended_by = signal;
+  if (is_container_init(pid, cgroup.relative())) {
+    if (cgroup.frozen()) cgroup.thaw();
+    ::kill(pid, signal);
+    const auto grace = timeout_s < 0 ? std::chrono::hours(24 * 365) : std::chrono::hours(0) + std::chrono::seconds(timeout_s);
+    if (!wait_gone(pid, cgroup.relative(), std::chrono::duration_cast<std::chrono::milliseconds>(grace))) {
+      ::kill(pid, SIGKILL);
+      ended_by = SIGKILL;
+      if (!wait_gone(pid, cgroup.relative(), std::chrono::seconds(10)))
+        throw Error("container " + v.config.name + " (pid " + std::to_string(pid) + ") did not exit after SIGKILL");
+    }
+  }
+  ContainerState state = v.state;
+  state.status = Status::Exited;
+  state.pid = 0;
+  state.stop_requested = true;
+  state.exit_code = 128 + ended_by;
+  state.finished = now_rfc3339();
+  state.error = "its supervisor (stack-shim) had died; the exit code is the signal that stopped it";
+  try {
+    cgroup.remove();
+  } catch (const std::exception& e) {
+    state.error += "; " + std::string(e.what());
+  }
+  save_state(layout_.container_dir(v.config.id), state);
+}
+
+void Containers::kill(const std::string& id, const std::string& signal) {
+  const ContainerView v = view(id);
+  const int number = parse_signal(signal.empty() ? "SIGKILL" : signal);
+  if (!is_live(v.state.status))
+    throw Error("cannot kill container " + v.config.name + ": container " + id + " is not running");
+  try {
+    shim_request(layout_, id, "kill " + signal_name(number));
+  } catch (const ShimGone&) {
+    const bool ends = number == SIGKILL || number == SIGTERM || number == SIGINT || number == SIGQUIT;
+    if (ends) stop_without_shim(v, number, 10);
+    else ::kill(v.state.pid, number);
+  }
+}
+
+void Containers::pause(const std::string& id) {
+  const ContainerView v = view(id);
+  if (v.state.status == Status::Paused) throw Error("container " + id + " is already paused");
+  if (v.state.status != Status::Running) throw Error("container " + id + " is not running");
+  shim_request(layout_, id, "pause");
+}
+
+void Containers::unpause(const std::string& id) {
+  const ContainerView v = view(id);
+  if (v.state.status != Status::Paused) throw Error("container " + id + " is not paused");
+  shim_request(layout_, id, "unpause");
+}
+
+int Containers::wait(const std::string& id) {
+  ContainerView v = view(id);
+  if (!is_live(v.state.status)) return v.state.exit_code;
+  try {
+    return std::stoi(shim_request(layout_, id, "wait"));
+  } catch (const ShimGone&) {
+    const runtime::Spec s = spec(id);
+    wait_gone(v.state.pid, cgroup_of(s, id).relative(), std::chrono::hours(24 * 365));
+    return view(id).state.exit_code;
+  }
+}
+
+void Containers::remove(const std::string& id, bool force) {
+  const ContainerView v = view(id);
+  if (is_live(v.state.status)) {
+    if (!force)
+      throw Error("cannot remove container \"/" + v.config.name + "\": container is running",
+                  "stop the container before removing or force remove");
+    try {
+      shim_request(layout_, id, "kill SIGKILL");
+      shim_request(layout_, id, "wait");
+    } catch (const ShimGone&) {
+      if (is_live(view(id).state.status)) stop_without_shim(v, SIGKILL, 0);
+    }
+  }
+  remove_files(id);
+}
+
+// Best effort and complete: every step is tried; the first failure is reported.
+void Containers::remove_files(const std::string& id) {
+  std::string failure;
+  try {
+    cgroup_of(spec(id), id).remove();
+  } catch (const std::exception& e) {
+    failure = e.what();
+  }
+  std::error_code ec;
+  fs::remove_all(layout_.container_run_dir(id), ec);
+  if (ec && failure.empty()) failure = "remove " + layout_.container_run_dir(id) + ": " + ec.message();
+  fs::remove_all(layout_.container_dir(id), ec);
+  if (ec) failure = "remove " + layout_.container_dir(id) + ": " + ec.message();
+  if (!failure.empty()) throw Error("remove container " + id + ": " + failure);
+}
+
+std::string Containers::resolve(const std::string& ref) const {
+  if (ref.empty()) throw Error("No such container: " + ref);
+  std::error_code ec;
+  if (ref.size() == 64 && fs::exists(layout_.container_dir(ref) + "/config.json", ec)) return ref;
+  std::vector<std::string> prefixed;
+  for (const auto& entry : fs::directory_iterator(layout_.containers_dir(), ec)) {
+    const std::string id = entry.path().filename().string();
+    auto text = base::read_file_if_exists(entry.path() / "config.json");
+    if (!text) continue;
+    const ContainerConfig c = config_from_json(*text, id);
+    if (c.name == ref || c.name == (ref[0] == '/' ? ref.substr(1) : ref)) return id;
+    if (id.rfind(ref, 0) == 0) prefixed.push_back(id);
+  }
+  if (prefixed.size() == 1) return prefixed[0];
+  if (prefixed.size() > 1) throw Error("multiple containers match \"" + ref + "\": use more of the id");
+  throw Error("No such container: " + ref);
+}
+
+ContainerView Containers::view(const std::string& id) const {
+  const std::string dir = layout_.container_dir(id);
+  ContainerView v;
+  v.config = load_config(dir);
+  v.state = load_state(dir);
+  v.shim_alive = is_shim(v.state.shim_pid);
+  if (is_live(v.state.status) && !v.shim_alive) {
+    const std::string relative = spec(id).cgroup_parent + "/" + id;
+    if (is_container_init(v.state.pid, relative)) {
+      v.state.status = Status::Running;  // supervised no more, but running
+    } else {
+      v.state.status = Status::Exited;
+      v.state.pid = 0;
+      if (v.state.error.empty()) v.state.error = "its supervisor (stack-shim) died";
+    }
+  }
+  return v;
+}
+
+std::vector<ContainerView> Containers::list() const {
+  std::vector<ContainerView> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(layout_.containers_dir(), ec)) {
+    const std::string id = entry.path().filename().string();
+    try {
+      out.push_back(view(id));
+    } catch (const Error&) {
+      // A container whose records are being written or removed right now.
+    }
+  }
+  return out;
+}
+
+runtime::Spec Containers::spec(const std::string& id) const {
+  const std::string path = layout_.spec_path(id);
+  return runtime::spec_from_json(base::read_file(path), path);
+}
+
+std::vector<pid_t> Containers::processes(const std::string& id) const {
+  const ContainerView v = view(id);
+  if (!is_live(v.state.status)) throw Error("container " + id + " is not running");
+  return cgroup_of(spec(id), id).pids();
+}
+
+}  // namespace stack::engine

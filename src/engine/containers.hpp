@@ -1,0 +1,69 @@
+// Containers as `stack container ...` (and later the orchestrator) use them: made from a
+// CreateRequest, started through a stack-shim, stopped, removed, listed and found by
+// name or id prefix. There is no daemon: every call reads the records on disk and asks
+// the container's shim; when a shim is gone (killed), calls act on the container's
+// processes and cgroup directly, so such a container is still reported and stoppable.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/container_config.hpp"
+#include "engine/container_create.hpp"
+#include "engine/container_state.hpp"
+#include "engine/layout.hpp"
+#include "engine/runtime/spec.hpp"
+
+namespace stack::engine {
+
+struct ContainerView {
+  ContainerConfig config;
+  ContainerState state;    // as observed: a dead shim's container is exited unless its init still runs
+  bool shim_alive = false;
+};
+
+class Containers {
+ public:
+  explicit Containers(Layout layout) : layout_(std::move(layout)) {}
+
+  const Layout& layout() const { return layout_; }
+
+  // Writes the container's records (status "created"); returns its id. A name in use
+  // is an error naming the container that has it; no name -> a generated one.
+  std::string create(const CreateRequest& request);
+  // Starts a created or exited container; a running one is left alone. Returns the pid.
+  pid_t start(const std::string& id);
+  // `run` without -d: starts it attached; returns its exit code.
+  int start_attached(const std::string& id, int in_fd, bool tty);
+
+  // The stop signal, then SIGKILL after `timeout_s` (default: the container's
+  // stop_timeout); returns once it exited. Not running: nothing to do.
+  void stop(const std::string& id, std::optional<int> timeout_s = std::nullopt, const std::string& signal = "");
+  void kill(const std::string& id, const std::string& signal);
+  void pause(const std::string& id);
+  void unpause(const std::string& id);
+  // Exit code once the container is not running (at once when it is not).
+  int wait(const std::string& id);
+  // Removes the records; a running container is an error unless `force` (then killed).
+  void remove(const std::string& id, bool force);
+
+  // Finds a container by full id, name, or unique id prefix; throws "No such container: x".
+  std::string resolve(const std::string& ref) const;
+  ContainerView view(const std::string& id) const;
+  std::vector<ContainerView> list() const;
+  runtime::Spec spec(const std::string& id) const;
+  // The pids in the container's cgroup (its processes, from the host's view).
+  std::vector<pid_t> processes(const std::string& id) const;
+
+ private:
+  void stop_without_shim(const ContainerView& v, int signal, int timeout_s);
+  void remove_files(const std::string& id);
+
+  Layout layout_;
+};
+
+// Docker-style generated names: "<adjective>_<surname>".
+std::string generate_container_name(unsigned seed);
+
+}  // namespace stack::engine
