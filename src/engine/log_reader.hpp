@@ -19,12 +19,14 @@ struct LogEntry {
 };
 
 struct LogReadOptions {
-  std::optional<size_t> tail;   // the last N entries only (over all files)
-  std::string since;            // RFC 3339, or a duration like "10m" before now, or unix seconds
-  std::string until;            // same forms
+  std::optional<size_t> tail;   // the last N entries only (over all files), taken before since/until
+  std::string since;            // RFC 3339, or a duration like "10m" before now, or unix seconds;
+                                // entries at or after it
+  std::string until;            // same forms; entries at or before it (a follow ends once it passed)
   bool follow = false;
   // With follow: called while waiting (about every 100 ms and on every file change);
   // reading stops once it returns false and the files have been read to their end.
+  // Unset: follow until `until` (or forever).
   std::function<bool()> still_running;
 };
 
