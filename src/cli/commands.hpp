@@ -10,5 +10,10 @@ namespace stack::cli {
 // Each adds its subcommand to `app`; the callback runs the command and sets `exit_code`.
 void add_config_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_version_command(CLI::App& app, int& exit_code);
+// `stack container ...` (container_cmd.cpp), and the parts of the family in their own files.
+void add_container_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_container_run_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);   // create, run
+void add_container_view_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);  // ls, inspect, top, logs
+void add_container_exec_command(CLI::App& family, const GlobalOptions& global, int& exit_code);   // exec
 
 }  // namespace stack::cli

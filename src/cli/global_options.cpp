@@ -25,6 +25,9 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
       ->check(CLI::IsMember({"never", "always", "auto"}));
   app.add_option("--progress", o.progress, "Set type of progress output (auto, tty, plain, json, quiet)")
       ->check(CLI::IsMember({"auto", "tty", "plain", "json", "quiet"}));
+  app.add_option("--root", o.root, "Root of the engine's state (default $STACK_ROOT or /var/lib/stack)")->type_name("DIR");
+  app.add_option("--run-root", o.run_root, "Root of the engine's runtime files (default $STACK_RUN_ROOT or /run/stack)")
+      ->type_name("DIR");
 }
 
 compose::LoadOptions load_options(const GlobalOptions& o) {

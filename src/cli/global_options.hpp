@@ -20,6 +20,8 @@ struct GlobalOptions {
   std::string log_level = "warn";
   std::string ansi = "auto";
   std::string progress = "auto";
+  std::string root;      // state root (--root, STACK_ROOT, /var/lib/stack)
+  std::string run_root;  // run root (--run-root, STACK_RUN_ROOT, /run/stack)
 };
 
 void add_global_options(CLI::App& app, GlobalOptions& options);

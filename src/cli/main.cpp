@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   stack::cli::add_config_command(app, global, exit_code);
   stack::cli::add_version_command(app, exit_code);
+  stack::cli::add_container_command(app, global, exit_code);
   app.parse_complete_callback([&] { setup_logging(global.log_level); });
 
   try {

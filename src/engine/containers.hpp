@@ -17,6 +17,16 @@
 
 namespace stack::engine {
 
+struct ExecOptions {
+  std::vector<std::string> args;
+  std::vector<std::string> env;  // "KEY=value", added to (and overriding) the container's
+  std::string user;              // "" -> the container's user
+  std::string workdir;           // "" -> the container's working directory
+  bool interactive = false;      // the caller's stdin goes to the command
+  bool tty = false;              // a new terminal, the caller's in raw mode
+  bool detach = false;           // start it and return at once
+};
+
 struct ContainerView {
   ContainerConfig config;
   ContainerState state;    // as observed: a dead shim's container is exited unless its init still runs
@@ -45,6 +55,9 @@ class Containers {
   void unpause(const std::string& id);
   // Exit code once the container is not running (at once when it is not).
   int wait(const std::string& id);
+  // Runs a command in the running container (DESIGN: a single-threaded helper that
+  // setns()es in, not through the shim). Returns its exit code (0 when detached).
+  int exec(const std::string& id, const ExecOptions& options);
   // Removes the records; a running container is an error unless `force` (then killed).
   void remove(const std::string& id, bool force);
 

@@ -1,0 +1,204 @@
+#include "cli/container_format.hpp"
+
+#include <time.h>
+
+#include <cmath>
+
+#include "base/error.hpp"
+#include "engine/log_reader.hpp"
+
+namespace stack::cli {
+
+std::string human_duration(int64_t s) {
+  if (s < 1) return "Less than a second";
+  if (s == 1) return "1 second";
+  if (s < 60) return std::to_string(s) + " seconds";
+  const int64_t minutes = std::llround(s / 60.0);
+  if (minutes == 1) return "About a minute";
+  if (minutes < 60) return std::to_string(minutes) + " minutes";
+  const int64_t hours = std::llround(s / 3600.0);
+  if (hours == 1) return "About an hour";
+  if (hours < 48) return std::to_string(hours) + " hours";
+  if (hours < 24 * 7 * 2) return std::to_string(hours / 24) + " days";
+  if (hours < 24 * 30 * 2) return std::to_string(hours / 24 / 7) + " weeks";
+  if (hours < 24 * 365 * 2) return std::to_string(hours / 24 / 30) + " months";
+  return std::to_string(hours / 24 / 365) + " years";
+}
+
+int64_t seconds_since(const std::string& t) {
+  if (t.empty()) return 0;
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  const int64_t now_ns = int64_t(now.tv_sec) * 1000000000 + now.tv_nsec;
+  try {
+    return (now_ns - engine::parse_log_time_bound(t, now_ns)) / 1000000000;
+  } catch (const Error&) {
+    return 0;
+  }
+}
+
+std::string status_text(const engine::ContainerView& v) {
+  using engine::Status;
+  const auto& s = v.state;
+  switch (s.status) {
+    case Status::Created:
+      return "Created";
+    case Status::Running:
+    case Status::Paused: {
+      std::string text = "Up " + human_duration(seconds_since(s.started));
+      if (s.status == Status::Paused) return text + " (Paused)";
+      if (s.health) text += s.health->status == "starting" ? " (health: starting)" : " (" + s.health->status + ")";
+      return text;
+    }
+    case Status::Restarting:
+      return "Restarting (" + std::to_string(s.exit_code) + ") " + human_duration(seconds_since(s.finished)) + " ago";
+    case Status::Exited:
+      return "Exited (" + std::to_string(s.exit_code) + ") " + human_duration(seconds_since(s.finished)) + " ago";
+    case Status::Dead:
+      return "Dead";
+  }
+  return "";
+}
+
+std::string command_text(const std::vector<std::string>& args, bool no_trunc) {
+  std::string text;
+  for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
+  if (!no_trunc && text.size() > 20) text = text.substr(0, 19) + "…";
+  return "\"" + text + "\"";
+}
+
+nlohmann::json inspect_document(const engine::ContainerView& v, const engine::runtime::Spec& spec,
+                                const engine::Layout& layout) {
+  using engine::Status;
+  const auto& s = v.state;
+  const auto& c = v.config;
+  nlohmann::json state = {{"Status", engine::status_name(s.status)},
+                          {"Running", s.status == Status::Running || s.status == Status::Paused},
+                          {"Paused", s.status == Status::Paused},
+                          {"Restarting", s.status == Status::Restarting},
+                          {"OOMKilled", s.oom_killed},
+                          {"Dead", s.status == Status::Dead},
+                          {"Pid", s.pid},
+                          {"ExitCode", s.exit_code},
+                          {"Error", s.error},
+                          {"StartedAt", s.started.empty() ? "0001-01-01T00:00:00Z" : s.started},
+                          {"FinishedAt", s.finished.empty() ? "0001-01-01T00:00:00Z" : s.finished}};
+  if (s.health) {
+    nlohmann::json log = nlohmann::json::array();
+    for (const auto& r : s.health->log)
+      log.push_back({{"Start", r.start}, {"End", r.end}, {"ExitCode", r.exit_code}, {"Output", r.output}});
+    state["Health"] = {{"Status", s.health->status}, {"FailingStreak", s.health->failing_streak}, {"Log", log}};
+  }
+  const auto& args = spec.process.args;
+  nlohmann::json health = nullptr;
+  if (c.healthcheck)
+    health = {{"Test", c.healthcheck->test},
+              {"Interval", c.healthcheck->interval_ms * 1000000},
+              {"Timeout", c.healthcheck->timeout_ms * 1000000},
+              {"StartPeriod", c.healthcheck->start_period_ms * 1000000},
+              {"StartInterval", c.healthcheck->start_interval_ms * 1000000},
+              {"Retries", c.healthcheck->retries}};
+  return {
+      {"Id", c.id},
+      {"Created", c.created},
+      {"Path", args.empty() ? "" : args[0]},
+      {"Args", args.size() > 1 ? std::vector<std::string>(args.begin() + 1, args.end()) : std::vector<std::string>{}},
+      {"State", state},
+      {"Image", c.image},
+      {"Rootfs", c.rootfs},
+      {"LogPath", layout.log_path(c.id)},
+      {"Name", "/" + c.name},
+      {"RestartCount", s.restart_count},
+      {"HostConfig",
+       {{"RestartPolicy", c.restart_policy},
+        {"AutoRemove", c.auto_remove},
+        {"Privileged", spec.privileged},
+        {"ReadonlyRootfs", spec.root.read_only},
+        {"Init", c.init},
+        {"Memory", spec.resources.memory_limit.value_or(0)},
+        {"NanoCpus", spec.resources.cpu_quota && spec.resources.cpu_period
+                         ? *spec.resources.cpu_quota * 1000000000 / int64_t(*spec.resources.cpu_period)
+                         : 0},
+        {"PidsLimit", spec.resources.pids_limit.value_or(0)},
+        {"CgroupParent", spec.cgroup_parent},
+        {"LogConfig", {{"Type", "json-file"}, {"Config", {{"max-size", std::to_string(c.log.max_size)}, {"max-file", std::to_string(c.log.max_file)}}}}}}},
+      {"Config",
+       {{"Hostname", spec.hostname},
+        {"Domainname", spec.domainname},
+        {"User", spec.process.user},
+        {"Tty", c.tty},
+        {"OpenStdin", c.stdin_open},
+        {"Env", spec.process.env},
+        {"Cmd", args},
+        {"Healthcheck", health},
+        {"Image", c.image},
+        {"WorkingDir", spec.process.cwd},
+        {"Labels", c.labels},
+        {"StopSignal", c.stop_signal},
+        {"StopTimeout", c.stop_timeout}}},
+  };
+}
+
+namespace {
+
+const nlohmann::json* lookup(const nlohmann::json& root, const std::string& path) {
+  const nlohmann::json* at = &root;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] != '.') throw Error("template: bad field path \"" + path + "\"");
+    size_t next = path.find('.', i + 1);
+    if (next == std::string::npos) next = path.size();
+    const std::string key = path.substr(i + 1, next - i - 1);
+    if (!key.empty()) {
+      if (!at->is_object() || !at->contains(key)) return nullptr;
+      at = &(*at)[key];
+    }
+    i = next;
+  }
+  return at;
+}
+
+std::string plain(const nlohmann::json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "<nil>";
+  return v.dump();
+}
+
+}  // namespace
+
+std::string render_template(const std::string& tmpl, const nlohmann::json& value) {
+  std::string out;
+  size_t i = 0;
+  while (i < tmpl.size()) {
+    const size_t open = tmpl.find("{{", i);
+    if (open == std::string::npos) {
+      out += tmpl.substr(i);
+      break;
+    }
+    out += tmpl.substr(i, open - i);
+    const size_t close = tmpl.find("}}", open);
+    if (close == std::string::npos) throw Error("template: unclosed action in \"" + tmpl + "\"");
+    std::string action = tmpl.substr(open + 2, close - open - 2);
+    while (!action.empty() && action.front() == ' ') action.erase(0, 1);
+    while (!action.empty() && action.back() == ' ') action.pop_back();
+    const bool as_json = action.rfind("json ", 0) == 0;
+    if (as_json) action = action.substr(5);
+    const nlohmann::json* v = lookup(value, action);
+    if (!v) throw Error("template: no field \"" + action + "\"");
+    out += as_json ? v->dump() : plain(*v);
+    i = close + 2;
+  }
+  // docker ends template output with a newline; unescape the common "\n" / "\t".
+  std::string unescaped;
+  for (size_t k = 0; k < out.size(); ++k) {
+    if (out[k] == '\\' && k + 1 < out.size() && (out[k + 1] == 'n' || out[k + 1] == 't')) {
+      unescaped += out[k + 1] == 'n' ? '\n' : '\t';
+      ++k;
+    } else {
+      unescaped += out[k];
+    }
+  }
+  return unescaped;
+}
+
+}  // namespace stack::cli

@@ -1,0 +1,28 @@
+// How container listings read, as docker's: "Up 5 seconds (healthy)", "Exited (0) 2
+// minutes ago", quoted and shortened commands, Docker-shaped inspect documents and
+// the {{.Path}} / {{json .Path}} templates of --format.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/containers.hpp"
+
+namespace stack::cli {
+
+// docker's units.HumanDuration: "Less than a second", "3 seconds", "About a minute", ...
+std::string human_duration(int64_t seconds);
+// Seconds from an RFC 3339 time to now (0 for an empty or unreadable time).
+int64_t seconds_since(const std::string& rfc3339);
+std::string status_text(const engine::ContainerView& v);
+// "\"sh -c 'echo hi'\"", shortened to 20 characters with "…" unless no_trunc.
+std::string command_text(const std::vector<std::string>& args, bool no_trunc);
+
+nlohmann::json inspect_document(const engine::ContainerView& v, const engine::runtime::Spec& spec,
+                                const engine::Layout& layout);
+// Renders a Go-template subset: text with {{.A.B}}, {{json .A}} and {{.}} actions.
+std::string render_template(const std::string& tmpl, const nlohmann::json& value);
+
+}  // namespace stack::cli

@@ -1,0 +1,113 @@
+// `stack container create|run`: docker run's flags (container_flags.hpp), then
+//   [OPTIONS] IMAGE [COMMAND] [ARG...]      (images come with the image store)
+//   [OPTIONS] --rootfs DIR COMMAND [ARG...]  (a root filesystem directory as the one layer)
+// `run` starts the container attached (its output here, its exit code ours), or prints
+// its id with -d. As docker, a failure of `run` itself exits 125, a command that cannot
+// be run 126, one that does not exist 127.
+#include <unistd.h>
+
+#include <filesystem>
+#include <memory>
+
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "cli/container_engine.hpp"
+#include "cli/container_flags.hpp"
+
+namespace stack::cli {
+namespace {
+
+struct RunCli {
+  engine::CreateRequest request;
+  bool detach = false;
+};
+
+// The positionals: what to run from, then the command.
+void take_positionals(CLI::App& cmd, engine::CreateRequest& r) {
+  std::vector<std::string> rest = cmd.remaining();
+  if (rest.empty())
+    throw Error(rootfs_given(cmd) ? "a root filesystem directory is required with --rootfs"
+                                  : "\"stack container " + cmd.get_name() + "\" requires at least 1 argument (an image)");
+  const std::string from = rest.front();
+  rest.erase(rest.begin());
+  if (rootfs_given(cmd)) {
+    r.rootfs = std::filesystem::absolute(from).lexically_normal().string();
+    if (!std::filesystem::is_directory(r.rootfs)) throw Error("rootfs " + r.rootfs + ": not a directory");
+  } else {
+    throw Error("Unable to find image '" + from + "' locally",
+                "images come with the image store; to run a root filesystem directory use --rootfs DIR");
+  }
+  if (!rest.empty()) r.command = rest;
+}
+
+int exit_code_for_start_error(const Error& e) {
+  const std::string text = e.what();
+  if (text.find("executable file not found") != std::string::npos || text.find("no such file or directory") != std::string::npos)
+    return 127;
+  if (text.find("permission denied") != std::string::npos) return 126;
+  return 125;
+}
+
+void print_error(const Error& e) {
+  fmt::print(stderr, "{}\n", e.what());
+  if (!e.hint().empty()) fmt::print(stderr, "hint: {}\n", e.hint());
+}
+
+int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
+  engine::Containers containers = containers_from(g);
+  std::string id;
+  try {
+    take_positionals(cmd, o.request);
+    id = containers.create(o.request);
+  } catch (const Error& e) {
+    print_error(e);
+    return 125;
+  }
+  try {
+    if (o.detach) {
+      containers.start(id);
+      fmt::print("{}\n", id);
+      return 0;
+    }
+    return containers.start_attached(id, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0));
+  } catch (const Error& e) {
+    print_error(e);
+    if (o.request.auto_remove) {
+      try {
+        containers.remove(id, true);
+      } catch (const Error&) {
+      }
+    }
+    return exit_code_for_start_error(e);
+  }
+}
+
+void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
+  auto o = std::make_shared<RunCli>();
+  auto* cmd = family.add_subcommand("create", "Create a new container");
+  add_create_flags(*cmd, o->request);
+  cmd->callback([&g, &exit_code, o, cmd] {
+    engine::Containers containers = containers_from(g);
+    take_positionals(*cmd, o->request);
+    fmt::print("{}\n", containers.create(o->request));
+    exit_code = 0;
+  });
+}
+
+void add_run(CLI::App& family, const GlobalOptions& g, int& exit_code) {
+  auto o = std::make_shared<RunCli>();
+  auto* cmd = family.add_subcommand("run", "Create and run a new container");
+  add_create_flags(*cmd, o->request);
+  cmd->add_flag("-d,--detach", o->detach, "Run container in background and print container ID");
+  cmd->callback([&g, &exit_code, o, cmd] { exit_code = run(g, *cmd, *o); });
+}
+
+}  // namespace
+
+void add_container_run_commands(CLI::App& family, const GlobalOptions& global, int& exit_code) {
+  add_create(family, global, exit_code);
+  add_run(family, global, exit_code);
+}
+
+}  // namespace stack::cli

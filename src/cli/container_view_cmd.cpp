@@ -1,0 +1,233 @@
+// `stack container ls|inspect|top|logs`: reading containers, never changing them.
+#include <stdio.h>
+
+#include <memory>
+#include <set>
+
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "cli/container_engine.hpp"
+#include "cli/container_format.hpp"
+#include "engine/log_reader.hpp"
+
+namespace stack::cli {
+namespace {
+
+struct LsOptions {
+  bool all = false;
+  bool quiet = false;
+  bool no_trunc = false;
+  std::string format;
+  std::vector<std::string> filters;
+};
+
+bool matches(const engine::ContainerView& v, const std::vector<std::string>& filters) {
+  for (const auto& f : filters) {
+    const size_t eq = f.find('=');
+    if (eq == std::string::npos) throw Error("bad format of filter (expected name=value): " + f);
+    const std::string key = f.substr(0, eq), value = f.substr(eq + 1);
+    if (key == "name" && v.config.name.find(value) == std::string::npos) return false;
+    else if (key == "id" && v.config.id.rfind(value, 0) != 0) return false;
+    else if (key == "status" && engine::status_name(v.state.status) != value) return false;
+    else if (key == "label") {
+      const size_t leq = value.find('=');
+      auto it = v.config.labels.find(value.substr(0, leq));
+      if (it == v.config.labels.end() || (leq != std::string::npos && it->second != value.substr(leq + 1))) return false;
+    } else if (key != "name" && key != "id" && key != "status" && key != "label") {
+      throw Error("invalid filter '" + key + "'");
+    }
+  }
+  return true;
+}
+
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  auto width = [](const std::string& s) {  // UTF-8 characters, so "…" counts once
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) {
+      if (widths.size() <= i) widths.push_back(0);
+      widths[i] = std::max(widths[i], width(r[i]));
+    }
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) {
+      line += r[i];
+      if (i + 1 < r.size()) line += std::string(widths[i] - width(r[i]) + 3, ' ');
+    }
+    fmt::print("{}\n", line);
+  }
+}
+
+void run_ls(const GlobalOptions& g, const LsOptions& o) {
+  engine::Containers containers = containers_from(g);
+  std::vector<engine::ContainerView> views = containers.list();
+  std::sort(views.begin(), views.end(), [](const auto& a, const auto& b) { return a.config.created > b.config.created; });
+  std::vector<std::vector<std::string>> rows = {{"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"}};
+  for (const auto& v : views) {
+    const bool live = v.state.status == engine::Status::Running || v.state.status == engine::Status::Paused ||
+                      v.state.status == engine::Status::Restarting;
+    if ((!o.all && !live) || !matches(v, o.filters)) continue;
+    const std::string id = o.no_trunc ? v.config.id : v.config.id.substr(0, 12);
+    if (o.quiet) {
+      fmt::print("{}\n", id);
+      continue;
+    }
+    const auto spec = containers.spec(v.config.id);
+    const std::string image = v.config.image.empty() ? v.config.rootfs : v.config.image;
+    std::vector<std::string> row = {id,
+                                    image,
+                                    command_text(spec.process.args, o.no_trunc),
+                                    human_duration(seconds_since(v.config.created)) + " ago",
+                                    status_text(v),
+                                    "",
+                                    v.config.name};
+    if (o.format == "json") {
+      nlohmann::json j = {{"ID", row[0]},      {"Image", row[1]},  {"Command", row[2]}, {"CreatedAt", v.config.created},
+                          {"RunningFor", row[3]}, {"Status", row[4]}, {"State", engine::status_name(v.state.status)},
+                          {"Ports", ""},        {"Names", row[6]}};
+      fmt::print("{}\n", j.dump());
+    } else if (!o.format.empty() && o.format != "table") {
+      nlohmann::json j = {{"ID", row[0]}, {"Image", row[1]}, {"Command", row[2]}, {"RunningFor", row[3]},
+                          {"Status", row[4]}, {"State", engine::status_name(v.state.status)}, {"Names", row[6]}};
+      fmt::print("{}\n", render_template(o.format, j));
+    } else {
+      rows.push_back(std::move(row));
+    }
+  }
+  if (!o.quiet && (o.format.empty() || o.format == "table")) print_table(rows);
+}
+
+void add_ls(CLI::App& family, const GlobalOptions& g, int& exit_code) {
+  auto o = std::make_shared<LsOptions>();
+  auto* cmd = family.add_subcommand("ls", "List containers");
+  cmd->alias("ps");
+  cmd->alias("list");
+  cmd->add_flag("-a,--all", o->all, "Show all containers (default shows just running)");
+  cmd->add_flag("-q,--quiet", o->quiet, "Only display container IDs");
+  cmd->add_flag("--no-trunc", o->no_trunc, "Don't truncate output");
+  cmd->add_option("--format", o->format, "Format output: table, json, or a template such as '{{.Names}}'");
+  cmd->add_option("-f,--filter", o->filters, "Filter output (name=, id=, status=, label=)");
+  cmd->callback([&g, &exit_code, o] {
+    run_ls(g, *o);
+    exit_code = 0;
+  });
+}
+
+void add_inspect(CLI::App& family, const GlobalOptions& g, int& exit_code) {
+  auto refs = std::make_shared<std::vector<std::string>>();
+  auto format = std::make_shared<std::string>();
+  auto* cmd = family.add_subcommand("inspect", "Display detailed information on one or more containers");
+  cmd->add_option("containers", *refs, "Containers")->required();
+  cmd->add_option("-f,--format", *format, "Format output using a template such as '{{.State.Status}}'");
+  cmd->callback([&g, &exit_code, refs, format] {
+    engine::Containers containers = containers_from(g);
+    nlohmann::json all = nlohmann::json::array();
+    int failed = 0;
+    for (const auto& ref : *refs) {
+      try {
+        const std::string id = containers.resolve(ref);
+        const auto doc = inspect_document(containers.view(id), containers.spec(id), containers.layout());
+        if (format->empty()) all.push_back(doc);
+        else fmt::print("{}\n", render_template(*format, doc));
+      } catch (const Error& e) {
+        fmt::print(stderr, "Error: {}\n", e.what());
+        ++failed;
+      }
+    }
+    if (format->empty()) fmt::print("{}\n", all.dump(4));
+    exit_code = failed ? 1 : 0;
+  });
+}
+
+// docker top runs ps on the host and keeps the container's processes; so do we.
+void add_top(CLI::App& family, const GlobalOptions& g, int& exit_code) {
+  auto ref = std::make_shared<std::string>();
+  auto* cmd = family.add_subcommand("top", "Display the running processes of a container");
+  cmd->add_option("container", *ref, "Container")->required();
+  cmd->callback([&g, &exit_code, ref] {
+    engine::Containers containers = containers_from(g);
+    const auto pids = containers.processes(containers.resolve(*ref));
+    const std::set<std::string> wanted = [&] {
+      std::set<std::string> s;
+      for (pid_t p : pids) s.insert(std::to_string(p));
+      return s;
+    }();
+    FILE* ps = popen("ps -ef", "r");
+    if (!ps) throw Error("run ps -ef: cannot start it");
+    char line[8192];
+    bool header = true;
+    while (fgets(line, sizeof line, ps)) {
+      char uid[64], pid[64];
+      if (header || (sscanf(line, "%63s %63s", uid, pid) == 2 && wanted.count(pid))) fmt::print("{}", line);
+      header = false;
+    }
+    pclose(ps);
+    exit_code = 0;
+  });
+}
+
+struct LogsOptions {
+  std::string ref;
+  bool follow = false;
+  bool timestamps = false;
+  std::string tail = "all";
+  std::string since;
+  std::string until;
+};
+
+void add_logs(CLI::App& family, const GlobalOptions& g, int& exit_code) {
+  auto o = std::make_shared<LogsOptions>();
+  auto* cmd = family.add_subcommand("logs", "Fetch the logs of a container");
+  cmd->add_option("container", o->ref, "Container")->required();
+  cmd->add_flag("-f,--follow", o->follow, "Follow log output");
+  cmd->add_flag("-t,--timestamps", o->timestamps, "Show timestamps");
+  cmd->add_option("-n,--tail", o->tail, "Number of lines to show from the end of the logs (default \"all\")");
+  cmd->add_option("--since", o->since, "Show logs since timestamp (e.g. 2013-01-02T13:23:37Z) or relative (e.g. 42m)");
+  cmd->add_option("--until", o->until, "Show logs before a timestamp or relative time");
+  cmd->callback([&g, &exit_code, o] {
+    engine::Containers containers = containers_from(g);
+    const std::string id = containers.resolve(o->ref);
+    engine::LogReadOptions r;
+    if (o->tail != "all") {
+      try {
+        r.tail = std::stoul(o->tail);
+      } catch (const std::exception&) {
+        throw Error("invalid value for --tail: \"" + o->tail + "\" (a number or \"all\")");
+      }
+    }
+    r.since = o->since;
+    r.until = o->until;
+    r.follow = o->follow;
+    r.still_running = [&] {
+      try {
+        const auto s = containers.view(id).state.status;
+        return s == engine::Status::Running || s == engine::Status::Paused || s == engine::Status::Restarting;
+      } catch (const Error&) {
+        return false;  // removed meanwhile
+      }
+    };
+    engine::read_logs(containers.layout().log_path(id), r, [&](const engine::LogEntry& e) {
+      FILE* out = e.stream == "stderr" ? stderr : stdout;
+      if (o->timestamps) fmt::print(out, "{} ", e.time);
+      fwrite(e.text.data(), 1, e.text.size(), out);
+      fflush(out);
+    });
+    exit_code = 0;
+  });
+}
+
+}  // namespace
+
+void add_container_view_commands(CLI::App& family, const GlobalOptions& global, int& exit_code) {
+  add_ls(family, global, exit_code);
+  add_inspect(family, global, exit_code);
+  add_top(family, global, exit_code);
+  add_logs(family, global, exit_code);
+}
+
+}  // namespace stack::cli

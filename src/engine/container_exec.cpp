@@ -1,0 +1,147 @@
+// `stack exec`: the command joins the container through the runtime's exec helper
+// (namespaces, cgroup, user, capabilities, seccomp). With a terminal, the helper's
+// command gets a new pty whose master this process pumps to and from the caller's
+// terminal, in raw mode, with window size changes passed on.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "base/syscall_error.hpp"
+#include "base/unique_fd.hpp"
+#include "engine/containers.hpp"
+#include "engine/runtime/exec.hpp"
+#include "engine/runtime/launcher.hpp"
+
+namespace stack::engine {
+namespace {
+
+void set_env(std::vector<std::string>& env, const std::string& kv) {
+  const std::string key = kv.substr(0, kv.find('='));
+  for (auto& e : env)
+    if (e.compare(0, key.size() + 1, key + "=") == 0) {
+      e = kv;
+      return;
+    }
+  env.push_back(kv);
+}
+
+int status_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+struct Pty {
+  UniqueFd master;
+  UniqueFd slave;
+};
+
+Pty open_pty(int size_from) {
+  Pty p;
+  p.master = UniqueFd(posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!p.master || grantpt(p.master.get()) < 0 || unlockpt(p.master.get()) < 0) throw syscall_error("open a pseudo-terminal");
+  char name[128];
+  if (ptsname_r(p.master.get(), name, sizeof name) != 0) throw syscall_error("name the pseudo-terminal");
+  p.slave = UniqueFd(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!p.slave) throw syscall_error(std::string("open ") + name);
+  winsize ws{};
+  if (ioctl(size_from, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) ioctl(p.master.get(), TIOCSWINSZ, &ws);
+  return p;
+}
+
+bool copy_some(int from, int to) {
+  char buf[16384];
+  const ssize_t n = ::read(from, buf, sizeof buf);
+  if (n < 0 && errno == EINTR) return true;
+  if (n <= 0) return false;
+  for (ssize_t done = 0; done < n;) {
+    const ssize_t w = ::write(to, buf + done, n - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    done += w;
+  }
+  return true;
+}
+
+// Pumps between the caller's terminal and the pty until the command ends.
+int pump_terminal(pid_t helper, int master, bool interactive) {
+  termios saved{};
+  const bool raw = interactive && isatty(0) && tcgetattr(0, &saved) == 0;
+  if (raw) {
+    termios t = saved;
+    cfmakeraw(&t);
+    tcsetattr(0, TCSANOW, &t);
+  }
+  sigset_t mask;
+  sigemptyset(&mask);
+  sigaddset(&mask, SIGWINCH);
+  sigaddset(&mask, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &mask, nullptr);
+  UniqueFd sig(signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK));
+  bool input = interactive;
+  int status = 0;
+  bool exited = false;
+  while (true) {
+    pollfd fds[3] = {{master, POLLIN, 0}, {input ? 0 : -1, POLLIN, 0}, {sig.get(), POLLIN, 0}};
+    if (poll(fds, 3, exited ? 50 : -1) < 0 && errno != EINTR) break;
+    if (fds[2].revents) {
+      signalfd_siginfo info;
+      while (::read(sig.get(), &info, sizeof info) == sizeof info) {
+      }
+      winsize ws{};
+      if (ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) ioctl(master, TIOCSWINSZ, &ws);
+      if (!exited && waitpid(helper, &status, WNOHANG) == helper) exited = true;
+    }
+    if (fds[1].revents && !copy_some(0, master)) input = false;
+    if (fds[0].revents && !copy_some(master, 1)) break;  // EIO: every holder of the slave is gone
+    if (exited && !(fds[0].revents & POLLIN)) break;
+  }
+  if (!exited) waitpid(helper, &status, 0);
+  if (raw) tcsetattr(0, TCSANOW, &saved);
+  return status_code(status);
+}
+
+}  // namespace
+
+int Containers::exec(const std::string& id, const ExecOptions& o) {
+  const ContainerView v = view(id);
+  if (v.state.status == Status::Paused) throw Error("container " + id + " is paused, unpause the container before exec");
+  if (v.state.status != Status::Running) throw Error("container " + id + " is not running");
+  if (o.args.empty()) throw Error("no command specified for exec");
+  runtime::ExecRequest r;
+  r.container_pid = v.state.pid;
+  r.spec = spec(id);
+  const runtime::Cgroup cgroup(runtime::detect_cgroup_mode("/sys/fs/cgroup"), "/sys/fs/cgroup",
+                               r.spec.cgroup_parent + "/" + id);
+  r.cgroup = &cgroup;
+  r.seccomp = runtime::seccomp_program_for(r.spec, layout_.seccomp_cache_dir());
+  r.spec.process.args = o.args;
+  for (const auto& kv : o.env) set_env(r.spec.process.env, kv);
+  if (!o.user.empty()) r.spec.process.user = o.user;
+  if (!o.workdir.empty()) r.spec.process.cwd = o.workdir;
+  r.spec.process.terminal = o.tty;
+  if (o.tty) {
+    Pty pty = open_pty(0);
+    r.stdin_fd = r.stdout_fd = r.stderr_fd = pty.slave.get();
+    const pid_t helper = runtime::start_exec(r);
+    pty.slave.reset();
+    if (o.detach) return 0;
+    return pump_terminal(helper, pty.master.get(), o.interactive);
+  }
+  r.stdin_fd = o.interactive ? 0 : -1;
+  r.stdout_fd = o.detach ? -1 : 1;
+  r.stderr_fd = o.detach ? -1 : 2;
+  if (o.detach) {
+    runtime::start_exec(r);
+    return 0;
+  }
+  return runtime::run_exec(r);
+}
+
+}  // namespace stack::engine
