@@ -79,6 +79,7 @@ nlohmann::json inspect_document(const engine::ContainerView& v, const engine::ru
                           {"OOMKilled", s.oom_killed},
                           {"Dead", s.status == Status::Dead},
                           {"Pid", s.pid},
+                          {"ShimPid", s.shim_pid},  // ours: the container's stack-shim
                           {"ExitCode", s.exit_code},
                           {"Error", s.error},
                           {"StartedAt", s.started.empty() ? "0001-01-01T00:00:00Z" : s.started},

@@ -5,9 +5,10 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <sstream>
 
 #include "base/syscall_error.hpp"
 #include "engine/shim/supervisor_impl.hpp"
@@ -152,10 +153,28 @@ void Supervisor::flush_stdin() {
   }
 }
 
+// Space-separated words (no streams: they pull in locale machinery the shim does not
+// otherwise need, and every page counts against its RSS budget).
+static std::vector<std::string> words(const std::string& line) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < line.size()) {
+    const size_t end = std::min(line.find(' ', i), line.size());
+    if (end > i) out.push_back(line.substr(i, end - i));
+    i = end + 1;
+  }
+  return out;
+}
+
+static int number_or(const std::vector<std::string>& w, size_t i, int fallback) {
+  if (i >= w.size()) return fallback;
+  return static_cast<int>(std::strtol(w[i].c_str(), nullptr, 10));
+}
+
 void Supervisor::handle_request(Client& c, const std::string& line) {
-  std::istringstream in(line);
-  std::string verb;
-  in >> verb;
+  const std::vector<std::string> w = words(line);
+  const std::string verb = w.empty() ? "" : w[0];
+  const std::string arg = w.size() > 1 ? w[1] : "";
   const bool live = state_.status == Status::Running || state_.status == Status::Paused;
   auto reply = [&](const std::string& text) {
     send_now(c, text + "\n");
@@ -163,14 +182,9 @@ void Supervisor::handle_request(Client& c, const std::string& line) {
   };
   try {
     if (verb == "stop") {
-      std::string signal;
-      int timeout = 10;
-      in >> signal >> timeout;
-      request_stop(c, parse_signal(signal), timeout);
+      request_stop(c, parse_signal(arg.empty() ? "SIGTERM" : arg), number_or(w, 2, 10));
     } else if (verb == "kill") {
-      std::string signal;
-      in >> signal;
-      const int number = parse_signal(signal.empty() ? "SIGKILL" : signal);
+      const int number = parse_signal(arg.empty() ? "SIGKILL" : arg);
       if (!live && state_.status != Status::Restarting) return reply("error container " + config_.name + " is not running");
       state_.stop_requested = true;  // Docker: a killed container is not restarted
       save();
@@ -193,9 +207,7 @@ void Supervisor::handle_request(Client& c, const std::string& line) {
     } else if (verb == "wait") {
       c.kind = Client::Kind::Waiter;
     } else if (verb == "resize") {
-      unsigned rows = 0, cols = 0;
-      in >> rows >> cols;
-      io_.resize(static_cast<unsigned short>(rows), static_cast<unsigned short>(cols));
+      io_.resize(static_cast<unsigned short>(number_or(w, 1, 24)), static_cast<unsigned short>(number_or(w, 2, 80)));
       reply("ok");
     } else if (verb == "attach") {
       c.kind = Client::Kind::Attach;

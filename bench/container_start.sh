@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Benchmark: starting containers.
+#
+#   bench/container_start.sh [STACK_BIN]   (default: build/default/stack; stack-shim next to it)
+#
+# Cases, on a busybox root filesystem made from Debian's busybox-static, no network:
+#   run --rm      `stack container run --rm --rootfs R true`: create, start, attach,
+#                 wait, remove; the whole life of a one-off container (budget 20 ms)
+#   create+start  `stack container create` then `stack container start` (detached)
+#   docker / podman `run --rm` of the same root filesystem imported as an image, when
+#                 they are installed and working (BENCH_INSTALL_PEERS=1 installs them
+#                 from Debian and starts dockerd; podman runs with --runtime runc)
+# Then the RSS of a shim supervising an idle container (budget 1.5 MiB), read from
+# /proc/PID/status. Prints a table; exits 1 when stack misses a budget or fails.
+# Knobs: RUNS (default 30).
+set -euo pipefail
+
+STACK=$(realpath "${1:-build/default/stack}")
+RUNS=${RUNS:-30}
+RUN_BUDGET_MS=20
+RSS_BUDGET_KB=1536
+
+[[ -x $STACK ]] || { echo "stack binary not found: $STACK" >&2; exit 2; }
+[[ $(id -u) == 0 ]] || { echo "containers need root" >&2; exit 2; }
+command -v busybox >/dev/null || { echo "busybox-static is not installed (scripts/install-deps.sh)" >&2; exit 2; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/stack-bench-start.XXXXXX")
+export STACK_ROOT=$WORK/root STACK_RUN_ROOT=$WORK/run
+cleanup() {
+  "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+ROOTFS=$WORK/busybox
+mkdir -p "$ROOTFS"/{bin,etc,proc,sys,dev,tmp}
+cp "$(command -v busybox)" "$ROOTFS/bin/busybox"
+for applet in $("$ROOTFS/bin/busybox" --list); do ln -sf busybox "$ROOTFS/bin/$applet"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOTFS/etc/passwd"
+echo 'root:x:0:' >"$ROOTFS/etc/group"
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+now_ns() { date +%s%N; }
+ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f\n", (b-a)/1e6}'; }
+
+rows=()
+verdicts=0
+row() { rows+=("$(printf '%-34s %10s %10s  %s' "$1" "$2" "$3" "$4")"); }
+
+# --- stack run --rm --------------------------------------------------------------------
+"$STACK" container run --rm --rootfs "$ROOTFS" true  # warm the seccomp cache and the page cache
+samples=()
+for ((i = 0; i < RUNS; i++)); do
+  t0=$(now_ns); "$STACK" container run --rm --rootfs "$ROOTFS" true; t1=$(now_ns)
+  samples+=("$(ms "$t0" "$t1")")
+done
+run_ms=$(printf '%s\n' "${samples[@]}" | median)
+if awk -v m="$run_ms" -v b="$RUN_BUDGET_MS" 'BEGIN {exit !(m < b)}'; then v=ok; else v=OVER; verdicts=1; fi
+row "stack run --rm" "$run_ms" "$RUN_BUDGET_MS" "$v"
+
+# --- stack create + start ----------------------------------------------------------------
+samples=()
+for ((i = 0; i < RUNS; i++)); do
+  t0=$(now_ns)
+  "$STACK" container create --name "bench-$i" --rootfs "$ROOTFS" true >/dev/null
+  "$STACK" container start "bench-$i" >/dev/null
+  t1=$(now_ns)
+  samples+=("$(ms "$t0" "$t1")")
+  "$STACK" container rm -f "bench-$i" >/dev/null
+done
+row "stack create + start" "$(printf '%s\n' "${samples[@]}" | median)" "-" ""
+
+# --- peers ----------------------------------------------------------------------------
+if [[ -n ${BENCH_INSTALL_PEERS:-} ]]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io podman >/dev/null || true
+  if command -v dockerd >/dev/null && ! docker info >/dev/null 2>&1; then
+    (dockerd >/dev/null 2>&1 &) ; for _ in $(seq 50); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
+  fi
+fi
+peer() {  # peer NAME CLI ARGS...
+  local name=$1; shift
+  if ! "$@" info >/dev/null 2>&1; then
+    row "$name run --rm" "-" "-" "skipped: $1 not installed or not working"
+    return
+  fi
+  tar -C "$ROOTFS" -c . | "$@" import - stack-bench/busybox:latest >/dev/null
+  "$@" run --rm stack-bench/busybox true
+  local samples=() t0 t1
+  for ((i = 0; i < RUNS; i++)); do
+    t0=$(now_ns); "$@" run --rm --network none stack-bench/busybox true; t1=$(now_ns)
+    samples+=("$(ms "$t0" "$t1")")
+  done
+  "$@" rmi stack-bench/busybox:latest >/dev/null 2>&1 || true
+  row "$name run --rm" "$(printf '%s\n' "${samples[@]}" | median)" "-" ""
+}
+if command -v docker >/dev/null; then peer docker docker; else row "docker run --rm" "-" "-" "skipped: not installed"; fi
+if command -v podman >/dev/null; then peer podman podman --runtime runc; else row "podman run --rm" "-" "-" "skipped: not installed"; fi
+
+# --- shim RSS -------------------------------------------------------------------------
+"$STACK" container run -d --name bench-idle --rootfs "$ROOTFS" sleep 600 >/dev/null
+shim=$("$STACK" container inspect -f '{{.State.ShimPid}}' bench-idle)
+sleep 1
+rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$shim/status")
+anon=$(awk '/^RssAnon:/ {print $2}' "/proc/$shim/status")
+if ((rss < RSS_BUDGET_KB)); then v=ok; else v=OVER; verdicts=1; fi
+row "shim RSS, idle container (KiB)" "$rss" "$RSS_BUDGET_KB" "$v (anonymous $anon KiB)"
+"$STACK" container rm -f bench-idle >/dev/null
+
+printf '%-34s %10s %10s  %s\n' "case" "median ms" "budget" "verdict"
+printf '%s\n' "${rows[@]}"
+echo "($RUNS runs each; $(nproc) cores; kernel $(uname -r))"
+exit $verdicts

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# End-to-end checks of `stack container ...` as root, on a busybox root filesystem made
+# from Debian's busybox-static, under temporary state roots.
+#
+#   tests/e2e/container_cli.sh STACK_BIN
+#
+# Prints "ok - <name>" / "not ok - <name>" per check, then "N passed, N failed"; exits 1
+# when a check failed. Everything it makes (containers, shims, cgroups, files) is removed
+# at the end, and the last checks prove nothing of it is left.
+set -uo pipefail
+
+if (($# != 1)); then
+  echo "usage: $0 STACK_BIN" >&2
+  exit 2
+fi
+STACK=$(realpath "$1")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/stack-e2e-container.XXXXXX")
+export STACK_ROOT=$TMP/root STACK_RUN_ROOT=$TMP/run
+PARENT=stack-e2e-$$
+
+cleanup() {
+  "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1
+  for d in /sys/fs/cgroup/*/"$PARENT" /sys/fs/cgroup/"$PARENT"; do [[ -d $d ]] && rmdir "$d" 2>/dev/null; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() {
+  echo "not ok - $1"
+  echo "#   $2"
+  sed 's/^/#   stdout: /' "$TMP/out" | head -n 20
+  sed 's/^/#   stderr: /' "$TMP/err" | head -n 20
+  failed=$((failed + 1))
+}
+# st ARGS...: runs stack; stdout, stderr and status in $TMP/out, $TMP/err, $rc.
+st() {
+  "$STACK" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+  rc=$?
+}
+# check NAME CONDITION...: ok when the condition (a command) succeeds.
+check() {
+  local name=$1
+  shift
+  if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+}
+out_is() { [[ $(cat "$TMP/out") == "$1" ]]; }
+err_has() { grep -qF -- "$1" "$TMP/err"; }
+out_has() { grep -qF -- "$1" "$TMP/out"; }
+eventually() {  # eventually COMMAND...: polls for up to 10 s
+  for _ in $(seq 200); do "$@" && return 0; sleep 0.05; done
+  return 1
+}
+
+R=$TMP/busybox
+mkdir -p "$R"/{bin,etc,proc,sys,dev,tmp}
+cp "$(command -v busybox)" "$R/bin/busybox"
+for a in $("$R/bin/busybox" --list); do ln -sf busybox "$R/bin/$a"; done
+echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"
+echo 'root:x:0:' >"$R/etc/group"
+RUN=(container run --cgroup-parent "$PARENT")
+
+# --- run -----------------------------------------------------------------------------
+st "${RUN[@]}" --rootfs "$R" sh -c 'echo hello; echo oops >&2; exit 3'
+check "run prints the container's stdout and stderr and exits with its code" \
+  test "$rc" = 3 -a "$(cat "$TMP/out")" = hello -a "$(cat "$TMP/err")" = oops
+st container ls -aq
+check "a run without --rm keeps the exited container" test "$(wc -l <"$TMP/out")" = 1
+"$STACK" container ls -aq | xargs -r "$STACK" container rm >/dev/null
+
+st "${RUN[@]}" --rm --rootfs "$R" true
+st "${RUN[@]}" --rm --rootfs "$R" true
+st container ls -aq
+check "run --rm leaves no container" out_is ""
+
+st "${RUN[@]}" --rootfs "$R" nginx
+check "a missing executable is docker's message and exit code 127" \
+  eval '[[ $rc == 127 ]] && err_has "exec: \"nginx\": executable file not found in \$PATH"'
+st "${RUN[@]}" --memory 12q --rootfs "$R" true
+check "a bad flag value names the flag and exits 125" eval '[[ $rc == 125 ]] && err_has "--memory"'
+
+st container run --rootfs "$TMP/nope" true
+check "a missing root filesystem is an error" eval '[[ $rc != 0 ]] && err_has "not a directory"'
+
+echo hi | "$STACK" "${RUN[@]}" --rm -i --rootfs "$R" cat >"$TMP/out" 2>"$TMP/err"
+check "run -i passes stdin to the container" out_is hi
+
+# --- detached life cycle -----------------------------------------------------------------
+st "${RUN[@]}" -d --name web --rootfs "$R" sh -c 'trap "echo bye; exit 0" TERM; echo ready; while true; do sleep 0.1; done'
+check "run -d prints the full id" eval '[[ $rc == 0 && $(cat "$TMP/out") =~ ^[0-9a-f]{64}$ ]]'
+id=$(cat "$TMP/out")
+st container ls
+check "ls shows the running container with docker's columns" \
+  eval 'out_has "CONTAINER ID" && out_has "${id:0:12}" && out_has "Up " && out_has web'
+eventually grep -q ready "$STACK_ROOT/containers/$id/$id-json.log"
+st container logs web
+check "logs prints what the container wrote" out_is ready
+st container logs -t web
+check "logs -t prefixes the time" eval 'grep -Eq "^20[0-9-]+T[0-9:.]+Z ready$" "$TMP/out"'
+st container exec web sh -c 'echo $((6*7)); hostname'
+check "exec runs in the container, with its hostname" eval '[[ $(head -1 "$TMP/out") == 42 && $(tail -1 "$TMP/out") == ${id:0:12} ]]'
+st container exec web sh -c 'exit 4'
+check "exec passes the exit code through" test "$rc" = 4
+st container top web
+check "top lists the container's processes" eval 'out_has "UID" && out_has "while true"'
+st container inspect -f '{{.State.Status}} {{.Name}} {{.Config.Hostname}}' web
+check "inspect renders templates" out_is "running /web ${id:0:12}"
+st container pause web
+st container inspect -f '{{.State.Status}}' web
+check "pause freezes it" out_is paused
+st container unpause web
+st container inspect -f '{{.State.Status}}' web
+check "unpause thaws it" out_is running
+st container rm web
+check "rm refuses a running container" eval '[[ $rc != 0 ]] && err_has "container is running"'
+st container stop web
+check "stop prints the name and the container exits on its stop signal" out_is web
+st container inspect -f '{{.State.Status}} {{.State.ExitCode}}' web
+check "the stopped container is exited with the code it chose" out_is "exited 0"
+st container logs web
+check "logs keep the output across the stop" eval 'out_has ready && out_has bye'
+st container start web
+st container inspect -f '{{.State.Status}}' web
+check "start runs it again" out_is running
+st container restart -t 5 web
+st container inspect -f '{{.State.Status}}' web
+check "restart leaves it running" out_is running
+st container wait web &
+sleep 0.2
+"$STACK" container kill web >/dev/null
+wait
+check "wait returns the exit code once it is killed" out_is 137
+st container rm web
+check "rm removes a stopped container" out_is web
+
+# --- a killed shim -----------------------------------------------------------------------
+st "${RUN[@]}" -d --name orphan --rootfs "$R" sleep 600
+shim=$("$STACK" container inspect -f '{{.State.ShimPid}}' orphan)
+pid=$("$STACK" container inspect -f '{{.State.Pid}}' orphan)
+kill -KILL "$shim"
+eventually test ! -d "/proc/$shim/task" || true
+st container ls
+check "a killed shim leaves the container running and ls reports it" \
+  eval 'kill -0 "$pid" && out_has orphan && out_has "Up "'
+st container stop -t 1 orphan
+check "stop still stops it without its shim" eval '[[ $rc == 0 ]] && ! kill -0 "$pid" 2>/dev/null'
+st container inspect -f '{{.State.Status}}' orphan
+check "and records it exited" out_is exited
+st container rm orphan
+
+# --- restart policy through the CLI ----------------------------------------------------------
+st "${RUN[@]}" -d --name flaky --restart on-failure:2 --rootfs "$R" sh -c 'exit 1'
+eventually eval '[[ $("$STACK" container inspect -f "{{.State.Status}}" flaky) == exited ]]'
+st container inspect -f '{{.RestartCount}}' flaky
+check "--restart on-failure:2 restarts twice" out_is 2
+st container rm -f flaky
+
+# --- nothing left ----------------------------------------------------------------------
+"$STACK" container ls -aq | xargs -r "$STACK" container rm -f >/dev/null 2>&1
+st container ls -aq
+check "every container is gone" out_is ""
+left=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -path "*/$PARENT/*" -type d 2>/dev/null)
+check "no container cgroup is left" test -z "$left"
+check "no mount of the test's files is left" eval '! grep -qF "$TMP" /proc/self/mountinfo'
+check "no shim is left" eval '! pgrep -f "stack-shim --id .* --bundle $TMP" >/dev/null'
+
+echo "$passed passed, $failed failed"
+((failed == 0))
