@@ -4,6 +4,7 @@
 // `create` fails, not the start in the shim.
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -123,7 +124,11 @@ size_t depth(const std::string& destination) { return static_cast<size_t>(std::c
 
 std::vector<runtime::Mount> parse_mounts(const CreateRequest& request) {
   std::vector<runtime::Mount> mounts;
-  if (request.init) mounts.push_back({kInitPath, "bind", kInitBinary, {"bind", "ro", "rprivate"}});
+  if (request.init) {
+    if (::access(kInitBinary, X_OK) != 0)
+      throw Error(fmt::format("--init: {}: {}", kInitBinary, std::strerror(errno)), "install the tini package");
+    mounts.push_back({kInitPath, "bind", kInitBinary, {"bind", "ro", "rprivate"}});
+  }
   for (const auto& spec : request.volumes) mounts.push_back(parse_volume(spec));
   for (const auto& spec : request.tmpfs) mounts.push_back(parse_tmpfs(spec));
   std::set<std::string> seen;
@@ -143,9 +148,15 @@ std::vector<runtime::Device> parse_devices(const std::vector<std::string>& devic
   for (const auto& spec : devices) {
     const std::vector<std::string> parts = split(spec, ':');
     if (parts.size() > 3) throw flag_error("--device", spec, "too many colons");
-    std::string host = parts[0], path = parts[0], permissions = "rwm";
-    if (parts.size() == 3) path = parts[1], permissions = parts[2];
-    if (parts.size() == 2) (is_mode(parts[1]) ? permissions : path) = parts[1];
+    const std::string& host = parts[0];
+    std::string path = host;
+    std::string permissions = "rwm";
+    if (parts.size() == 3) {
+      path = parts[1];
+      permissions = parts[2];
+    } else if (parts.size() == 2) {
+      (is_mode(parts[1]) ? permissions : path) = parts[1];  // "/dev/x:rw" or "/dev/x:/dev/y"
+    }
     if (!is_mode(permissions)) throw flag_error("--device", spec, "permissions must be made of r, w and m");
     if (clean_absolute(path).empty()) throw flag_error("--device", spec, "the container path must be absolute");
     struct stat st {};
