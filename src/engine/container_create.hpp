@@ -1,7 +1,10 @@
 // From what a user asks for (`stack container create/run` flags, like `docker run`'s)
 // to the two documents of a container: the runtime spec and the container config,
-// with Docker's defaults filled in. Pure: no files, no kernel. The orchestrator will
-// fill a CreateRequest from a compose service the same way.
+// with Docker's defaults filled in. Nothing is written; the host is only looked at where
+// Docker looks too (a bind's host path and a --device node must exist, a seccomp profile
+// must be readable, the host's hostname with --network host), so that `create` fails
+// rather than the start. The orchestrator will fill a CreateRequest from a compose
+// service the same way.
 #pragma once
 
 #include <cstdint>
