@@ -35,7 +35,7 @@ trap cleanup EXIT
 ROOTFS=$WORK/busybox
 mkdir -p "$ROOTFS"/{bin,etc,proc,sys,dev,tmp}
 cp "$(command -v busybox)" "$ROOTFS/bin/busybox"
-for applet in $("$ROOTFS/bin/busybox" --list); do ln -sf busybox "$ROOTFS/bin/$applet"; done
+for applet in $("$ROOTFS/bin/busybox" --list); do [[ $applet == busybox ]] || ln -sf busybox "$ROOTFS/bin/$applet"; done
 echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOTFS/etc/passwd"
 echo 'root:x:0:' >"$ROOTFS/etc/group"
 
