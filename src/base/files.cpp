@@ -40,7 +40,8 @@ std::string read_stdin() {
   return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
 }
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode) {
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode,
+                       Durability durability) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   std::string temp = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
   UniqueFd fd(::mkostemp(temp.data(), O_CLOEXEC));
@@ -58,9 +59,10 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     done += static_cast<size_t>(n);
   }
   if (::fchmod(fd.get(), mode) < 0) throw fail("chmod");
-  if (::fsync(fd.get()) < 0) throw fail("fsync");
+  if (durability == Durability::Sync && ::fsync(fd.get()) < 0) throw fail("fsync");
   fd.reset();
   if (::rename(temp.c_str(), path.c_str()) < 0) throw fail("rename to " + path.string() + " from");
+  if (durability == Durability::Replace) return;
   UniqueFd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dfd) ::fsync(dfd.get());
 }

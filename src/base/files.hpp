@@ -20,7 +20,15 @@ std::string read_stdin();
 // Replaces `path` with `content` atomically: write a temporary file in the same
 // directory, fsync it, rename it over `path`, fsync the directory. Readers see the old
 // or the new document, never a partial one, even if the writer is killed.
-void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644);
+//
+// Durability::Replace skips both fsyncs and keeps only the rename: readers still never
+// see a partial document, but a power cut may lose the last writes. For records that
+// are reconciled anyway after a reboot (a container's state: no container survives a
+// reboot, and `stack` treats an unreadable state as a dead container); each fsync costs
+// milliseconds on virtual disks, several times a container's whole start.
+enum class Durability { Sync, Replace };
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644,
+                       Durability durability = Durability::Sync);
 
 // Lexically normal absolute form of `path` resolved against `base` (no symlinks resolved).
 std::filesystem::path absolute_from(const std::filesystem::path& base, const std::filesystem::path& path);

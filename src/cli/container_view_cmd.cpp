@@ -77,7 +77,12 @@ void run_ls(const GlobalOptions& g, const LsOptions& o) {
       fmt::print("{}\n", id);
       continue;
     }
-    const auto spec = containers.spec(v.config.id);
+    engine::runtime::Spec spec;
+    try {
+      spec = containers.spec(v.config.id);
+    } catch (const Error&) {
+      // a dead container whose records are unreadable: listed without its command
+    }
     const std::string image = v.config.image.empty() ? v.config.rootfs : v.config.image;
     std::vector<std::string> row = {id,
                                     image,

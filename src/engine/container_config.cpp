@@ -59,7 +59,7 @@ ContainerConfig config_from_json(const std::string& text, const std::string& ori
 }
 
 void save_config(const std::string& container_dir, const ContainerConfig& config) {
-  base::write_file_atomic(container_dir + "/config.json", config_to_json(config), 0644);
+  base::write_file_atomic(container_dir + "/config.json", config_to_json(config), 0644, base::Durability::Replace);
 }
 
 ContainerConfig load_config(const std::string& container_dir) {

@@ -52,7 +52,7 @@ std::string config_to_json(const ContainerConfig& config);
 // Throws stack::Error naming `origin` on malformed JSON.
 ContainerConfig config_from_json(const std::string& text, const std::string& origin);
 
-// <dir>/config.json, written atomically.
+// <dir>/config.json, written atomically (without fsync: see Containers::create).
 void save_config(const std::string& container_dir, const ContainerConfig& config);
 ContainerConfig load_config(const std::string& container_dir);
 

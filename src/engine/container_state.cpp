@@ -67,7 +67,9 @@ ContainerState state_from_json(const std::string& text, const std::string& origi
 }
 
 void save_state(const std::string& container_dir, const ContainerState& state) {
-  base::write_file_atomic(container_dir + "/state.json", state_to_json(state), 0644);
+  // No fsync (see Durability::Replace): state changes on every transition, and after a
+  // power cut no container is running whatever the file says.
+  base::write_file_atomic(container_dir + "/state.json", state_to_json(state), 0644, base::Durability::Replace);
 }
 
 ContainerState load_state(const std::string& container_dir) {

@@ -129,7 +129,11 @@ std::string Containers::create(const CreateRequest& request) {
     fs::create_directories(layout_.upper_dir(id));
     fs::create_directories(layout_.work_dir(id));
     fs::create_directories(layout_.rootfs_dir(id));
-    base::write_file_atomic(layout_.spec_path(id), runtime::spec_to_json(def.spec), 0600);
+    // Renamed into place but not fsynced (Durability::Replace): a container created just
+    // before a power cut may come back dead (its records unreadable), never half-made
+    // for a reader, and it can still be listed and removed by id. Two fsyncs here would
+    // cost more than the whole start of a container.
+    base::write_file_atomic(layout_.spec_path(id), runtime::spec_to_json(def.spec), 0600, base::Durability::Replace);
     save_config(dir, def.config);
     ContainerState state;
     state.id = id;
@@ -263,8 +267,14 @@ void Containers::remove(const std::string& id, bool force) {
 // Best effort and complete: every step is tried; the first failure is reported.
 void Containers::remove_files(const std::string& id) {
   std::string failure;
+  std::optional<runtime::Spec> s;
   try {
-    cgroup_of(spec(id), id).remove();
+    s = spec(id);
+  } catch (const Error&) {
+    // unreadable records: there is no cgroup to name, the files still go
+  }
+  try {
+    if (s) cgroup_of(*s, id).remove();
   } catch (const std::exception& e) {
     failure = e.what();
   }
@@ -283,11 +293,13 @@ std::string Containers::resolve(const std::string& ref) const {
   std::vector<std::string> prefixed;
   for (const auto& entry : fs::directory_iterator(layout_.containers_dir(), ec)) {
     const std::string id = entry.path().filename().string();
-    auto text = base::read_file_if_exists(entry.path() / "config.json");
-    if (!text) continue;
-    const ContainerConfig c = config_from_json(*text, id);
-    if (c.name == ref || c.name == (ref[0] == '/' ? ref.substr(1) : ref)) return id;
     if (id.rfind(ref, 0) == 0) prefixed.push_back(id);
+    try {
+      auto text = base::read_file_if_exists(entry.path() / "config.json");
+      if (text && config_from_json(*text, id).name == (ref[0] == '/' ? ref.substr(1) : ref)) return id;
+    } catch (const Error&) {
+      // unreadable records: found by id only
+    }
   }
   if (prefixed.size() == 1) return prefixed[0];
   if (prefixed.size() > 1) throw Error("multiple containers match \"" + ref + "\": use more of the id");
@@ -297,8 +309,27 @@ std::string Containers::resolve(const std::string& ref) const {
 ContainerView Containers::view(const std::string& id) const {
   const std::string dir = layout_.container_dir(id);
   ContainerView v;
-  v.config = load_config(dir);
-  v.state = load_state(dir);
+  try {
+    v.config = load_config(dir);
+  } catch (const Error& e) {
+    v.config.id = id;
+    v.state.id = id;
+    v.state.status = Status::Dead;
+    v.state.error = std::string("its records are unreadable: ") + e.what();
+    return v;
+  }
+  try {
+    v.state = load_state(dir);
+  } catch (const Error& e) {
+    // Lost to a power cut (it is written without fsync) or damaged: the container is
+    // dead, and can still be listed and removed.
+    v.state = ContainerState{};
+    v.state.id = id;
+    v.state.name = v.config.name;
+    v.state.status = Status::Dead;
+    v.state.error = std::string("its state record is unreadable: ") + e.what();
+    return v;
+  }
   v.shim_alive = is_shim(v.state.shim_pid);
   if (is_live(v.state.status) && !v.shim_alive) {
     const std::string relative = spec(id).cgroup_parent + "/" + id;

@@ -69,14 +69,17 @@ Spawned spawn_shim(const Layout& layout, const std::string& id, bool attach_firs
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), shim_protocol::kSyncFd);
+  // Its own session: no terminal, and no signal sent to this command's process group
+  // (^C) reaches it. It stays our child only until we exit, then init adopts it.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, binary.c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) throw syscall_error("start " + binary, rc);
   write_end.reset();
-  int status = 0;  // the shim forks and its first process exits at once
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
   return Spawned{std::move(read_end)};
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -42,7 +43,11 @@ std::vector<std::string> components(const std::string& relative) {
 
 // v1 controllers mounted under `root`, each hierarchy once: "cpu" and "cpuacct" are
 // often links to one "cpu,cpuacct" mount, and making the cgroup twice there would fail.
+// Resolved once per process and root: each resolution costs dozens of path lookups, and
+// a container's start, pause, OOM check and removal all need the list.
 std::vector<std::string> mounted_v1_controllers(const std::string& root) {
+  static std::map<std::string, std::vector<std::string>> cache;
+  if (auto it = cache.find(root); it != cache.end()) return it->second;
   std::vector<std::string> out;
   std::set<fs::path> seen;
   for (const auto& controller : v1_controllers()) {
@@ -51,6 +56,7 @@ std::vector<std::string> mounted_v1_controllers(const std::string& root) {
     if (ec || !is_dir(real.string())) continue;
     if (seen.insert(real).second) out.push_back(controller);
   }
+  if (!out.empty()) cache[root] = out;
   return out;
 }
 

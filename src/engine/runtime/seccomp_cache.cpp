@@ -4,12 +4,13 @@
 
 #include <fcntl.h>
 #include <linux/filter.h>
-#include <openssl/evp.h>
 #include <seccomp.h>  // SCMP_VER_* only: the cache key names the libseccomp version
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -20,17 +21,21 @@
 namespace stack::engine::runtime::seccomp {
 namespace {
 
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-    throw Error("seccomp cache: SHA-256 failed");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out.push_back(hex[digest[i] >> 4]);
-    out.push_back(hex[digest[i] & 0xf]);
-  }
+// The cache key's digest. Not a cryptographic hash on purpose: only the default
+// profile is cached, and its text is a function of the capability set alone, so there
+// is no adversary to resist; two FNV-1a runs with different offsets give 128 bits, far
+// past any accidental collision, without loading a crypto library into every start.
+std::string key_digest(const std::string& text) {
+  auto fnv1a = [&](uint64_t hash) {
+    for (unsigned char c : text) {
+      hash ^= c;
+      hash *= 0x100000001b3ULL;
+    }
+    return hash;
+  };
+  char out[33];
+  snprintf(out, sizeof out, "%016llx%016llx", static_cast<unsigned long long>(fnv1a(0xcbf29ce484222325ULL)),
+           static_cast<unsigned long long>(fnv1a(0x84222325cbf29ce4ULL)));
   return out;
 }
 
@@ -58,7 +63,7 @@ std::string cache_file(const std::string& cache_dir, const std::string& canonica
   std::string key = canonical_text + "\nlibseccomp " + std::to_string(SCMP_VER_MAJOR) + "." +
                     std::to_string(SCMP_VER_MINOR) + "." + std::to_string(SCMP_VER_MICRO) + "\narch " +
                     native_go_arch();
-  return (std::filesystem::path(cache_dir) / ("seccomp-" + sha256_hex(key) + ".bpf")).string();
+  return (std::filesystem::path(cache_dir) / ("seccomp-" + key_digest(key) + ".bpf")).string();
 }
 
 std::optional<std::string> read_cached_program(const std::string& path) {

@@ -1,5 +1,5 @@
 // The on-disk cache of compiled seccomp programs: one file per distinct resolved
-// profile, "seccomp-<sha256>.bpf" under the cache directory, written atomically.
+// profile, "seccomp-<128-bit digest>.bpf" under the cache directory, written atomically.
 #pragma once
 
 #include <optional>

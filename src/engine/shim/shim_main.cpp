@@ -1,6 +1,6 @@
-// stack-shim: one per container (DESIGN section 2). Started by stack with the sync
-// pipe on fd 3; detaches at once (the caller reaps the first process and keeps only
-// the pipe), then supervises the container until it exited for good.
+// stack-shim: one per container (DESIGN section 2). Started by stack in a session of
+// its own with the sync pipe on fd 3, it supervises the container until it exited for
+// good, and outlives the stack command that started it.
 //   stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N]
 //              [--cgroup-root DIR] [--attach-first]
 #include <fcntl.h>
@@ -42,15 +42,11 @@ stack::engine::shim::ShimOptions parse(int argc, char** argv) {
   return o;
 }
 
-// The shim must not hold the caller's terminal or session: a new session, stdio on
-// /dev/null, and a fork so the caller can reap its child at once.
+// The shim must not hold the caller's terminal or session: stack spawns it as the
+// leader of a new session (setsid here too, for a shim started by other means), with
+// stdio on /dev/null. No fork: stack does not wait for the shim; init adopts it once
+// stack exits, and sparing the fork is a measurable part of a container start.
 void detach() {
-  const pid_t pid = fork();
-  if (pid < 0) {
-    perror("stack-shim: fork");
-    exit(1);
-  }
-  if (pid > 0) _exit(0);
   setsid();
   const int null = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (null >= 0) {

@@ -261,9 +261,9 @@ void Supervisor::on_container_exit(int status) {
   } catch (const std::exception& e) {
     state_.error = e.what();
   }
-  end_attach_sessions(state_.exit_code);
   ExitFacts facts{state_.exit_code, state_.stop_requested, state_.restart_count, ran_for};
   if (should_restart(policy_, facts)) {
+    end_attach_sessions(state_.exit_code);  // as docker: an attached client sees this run end
     state_.status = Status::Restarting;
     restart_at_ = Clock::now() + backoff_.next(ran_for);
     save();
@@ -279,11 +279,12 @@ void Supervisor::finish() {
   listen_fd_.reset();
   state_.status = Status::Exited;
   state_.pid = 0;
-  save();
-  if (config_.auto_remove) {
+  if (config_.auto_remove) {  // nobody will read the final state: the records go
     std::error_code ignored;
     std::filesystem::remove_all(opt_.bundle, ignored);
     std::filesystem::remove_all(opt_.run_dir, ignored);
+  } else {
+    save();
   }
   answer_waiters(state_.exit_code);
   end_attach_sessions(state_.exit_code);
