@@ -11,6 +11,7 @@
 
 #include <fmt/core.h>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/container_engine.hpp"
 #include "cli/container_flags.hpp"
@@ -83,10 +84,17 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   }
 }
 
+// docker run's ~60 flags make CLI11 build as many option objects, a visible part of a
+// container's start: they are registered only when the command line names the command
+// (its own --help included), and `stack container --help` lists it all the same.
+void add_flags_if_named(CLI::App& cmd, engine::CreateRequest& request) {
+  if (command_line_mentions(cmd.get_name())) add_create_flags(cmd, request);
+}
+
 void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   auto o = std::make_shared<RunCli>();
   auto* cmd = family.add_subcommand("create", "Create a new container");
-  add_create_flags(*cmd, o->request);
+  add_flags_if_named(*cmd, o->request);
   cmd->callback([&g, &exit_code, o, cmd] {
     engine::Containers containers = containers_from(g);
     take_positionals(*cmd, o->request);
@@ -98,7 +106,7 @@ void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
 void add_run(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   auto o = std::make_shared<RunCli>();
   auto* cmd = family.add_subcommand("run", "Create and run a new container");
-  add_create_flags(*cmd, o->request);
+  add_flags_if_named(*cmd, o->request);
   cmd->add_flag("-d,--detach", o->detach, "Run container in background and print container ID");
   cmd->callback([&g, &exit_code, o, cmd] { exit_code = run(g, *cmd, *o); });
 }

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/error.hpp"
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/heap.hpp"
 
@@ -25,6 +26,7 @@ void setup_logging(const std::string& level) {
 
 int main(int argc, char** argv) {
   stack::cli::prefer_huge_heap_pages();
+  stack::cli::set_command_line(argc, argv);
   CLI::App app{"stack: compose-compatible stacks on one Linux host, with its own container engine", "stack"};
   app.require_subcommand(1);
   app.fallthrough();

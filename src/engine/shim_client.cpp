@@ -45,7 +45,8 @@ struct Spawned {
   UniqueFd sync;  // read end of the sync pipe
 };
 
-Spawned spawn_shim(const Layout& layout, const std::string& id, bool attach_first) {
+// attach_fd: the shim's end of an attach session, or -1.
+Spawned spawn_shim(const Layout& layout, const std::string& id, int attach_fd) {
   const std::string binary = shim_binary();
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) throw syscall_error("create the shim's sync pipe");
@@ -59,7 +60,10 @@ Spawned spawn_shim(const Layout& layout, const std::string& id, bool attach_firs
                                    "--run-dir",     layout.container_run_dir(id),
                                    "--seccomp-cache", layout.seccomp_cache_dir(),
                                    "--sync-fd",     std::to_string(shim_protocol::kSyncFd)};
-  if (attach_first) args.push_back("--attach-first");
+  if (attach_fd >= 0) {
+    args.push_back("--attach-fd");
+    args.push_back(std::to_string(shim_protocol::kAttachFd));
+  }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -69,6 +73,7 @@ Spawned spawn_shim(const Layout& layout, const std::string& id, bool attach_firs
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), shim_protocol::kSyncFd);
+  if (attach_fd >= 0) posix_spawn_file_actions_adddup2(&actions, attach_fd, shim_protocol::kAttachFd);
   // Its own session: no terminal, and no signal sent to this command's process group
   // (^C) reaches it. It stays our child only until we exit, then init adopts it.
   posix_spawnattr_t attr;
@@ -127,7 +132,7 @@ std::string shim_binary() {
 }
 
 pid_t start_shim(const Layout& layout, const std::string& id) {
-  Spawned s = spawn_shim(layout, id, false);
+  Spawned s = spawn_shim(layout, id, -1);
   return expect_running(s.sync.get());
 }
 
@@ -142,15 +147,17 @@ std::string shim_request(const Layout& layout, const std::string& id, const std:
 }
 
 int start_attached(const Layout& layout, const std::string& id, const AttachStreams& streams) {
-  Spawned s = spawn_shim(layout, id, true);
-  const std::string first = read_line(s.sync.get());
-  if (first.rfind("error ", 0) == 0) throw_reported(first.substr(6));
-  if (first != "listening") throw Error("stack-shim ended before it could be attached" + (first.empty() ? "" : ": " + first));
-  UniqueFd fd = connect_shim(layout, id);
-  send_line(fd.get(), "attach");
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) throw syscall_error("create the attach socket pair");
+  UniqueFd ours(pair[0]), low_theirs(pair[1]);
+  // Above the stdio range, so the dup onto fd 4 in the child is always a real dup.
+  UniqueFd theirs(fcntl(low_theirs.get(), F_DUPFD_CLOEXEC, 10));
+  if (!theirs) throw syscall_error("duplicate the attach socket");
+  low_theirs.reset();
+  Spawned s = spawn_shim(layout, id, theirs.get());
+  theirs.reset();
   expect_running(s.sync.get());
-  if (read_line(fd.get()) != "ok") throw ShimGone("the supervisor of container " + id + " refused to attach");
-  return pump_attach(fd.get(), streams, layout, id);
+  return pump_attach(ours.get(), streams, layout, id);
 }
 
 int attach(const Layout& layout, const std::string& id, const AttachStreams& streams) {

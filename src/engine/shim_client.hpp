@@ -38,7 +38,8 @@ struct AttachStreams {
   bool tty = false;  // put in_fd's terminal in raw mode and forward window size changes
 };
 
-// Starts the shim with --attach-first, attaches, and pumps the streams until the
+// Starts the shim with an attach session made before the start (no output is missed),
+// and pumps the streams until the
 // container has exited for good: `run` without -d. Returns the exit code.
 int start_attached(const Layout& layout, const std::string& id, const AttachStreams& streams);
 

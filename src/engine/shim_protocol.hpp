@@ -1,12 +1,12 @@
 // How `stack` talks to a container's stack-shim.
 //
 // Start: stack spawns `stack-shim --bundle <container dir> --run-dir <dir> --id <id>
-// --seccomp-cache <dir> --sync-fd 3 [--attach-first]`. The shim detaches (new session,
-// reparented away from stack) and writes one line on the sync fd:
+// --seccomp-cache <dir> --sync-fd 3 [--attach-fd 4]` in a session of its own, and the
+// shim writes one line on the sync fd:
 //   "running <pid>\n"            the container's init is running (pid in the host's namespace)
 //   "error <message>[\t<hint>]\n" it is not; nothing is left running
-// With --attach-first the shim first writes "listening\n" and starts the container only
-// once a client has sent "attach" on the control socket, so no output is missed.
+// With --attach-fd, that fd (one end of a socketpair made by stack) is an attach session
+// from before the container starts, so no output is missed (`run` without -d).
 //
 // Control: a unix stream socket <run dir>/shim.sock; one request line per connection,
 // answered with "ok[ <value>]\n" or "error <message>\n":
@@ -33,6 +33,7 @@ constexpr uint8_t kStdout = 1;
 constexpr uint8_t kStderr = 2;
 constexpr uint8_t kExit = 3;
 constexpr int kSyncFd = 3;
+constexpr int kAttachFd = 4;
 constexpr const char* kSocketName = "shim.sock";
 
 }  // namespace stack::engine::shim_protocol

@@ -194,6 +194,18 @@ void Cgroup::create(const Resources& resources) {
   made.release();
 }
 
+void Cgroup::restrict_devices(const DeviceAccess& access) {
+  if (mode_ == CgroupMode::V2) return;
+  const std::string dir = path("devices");
+  if (!is_dir(dir)) return;  // no devices controller mounted on this host
+  if (access.allow_all) {
+    cgroupfs::write_value(dir + "/devices.allow", "a");
+    return;
+  }
+  cgroupfs::write_value(dir + "/devices.deny", "a");
+  for (const auto& rule : access.allow) cgroupfs::write_value(dir + "/devices.allow", rule);
+}
+
 void Cgroup::add_process(pid_t pid) {
   for (const auto& dir : dirs()) cgroupfs::write_value(dir + "/cgroup.procs", std::to_string(pid));
 }

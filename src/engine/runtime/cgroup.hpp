@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include "engine/runtime/cgroup_plan.hpp"
 #include "engine/runtime/spec.hpp"
 
 namespace stack::engine::runtime {
@@ -32,6 +33,10 @@ class Cgroup {
   // Invalid argument`). The directories this call made are removed before the error is
   // thrown.
   void create(const Resources& resources);
+  // Restricts device access (v1 devices controller: deny all, then the allow list).
+  // On v2 device access needs an eBPF program, not written yet: nothing is restricted
+  // there beyond what the container's /dev holds.
+  void restrict_devices(const DeviceAccess& access);
   // Moves a process (and later its children) into the cgroup.
   void add_process(pid_t pid);
   // Returns once every process is frozen (throws, thawed again, after 5 s without).

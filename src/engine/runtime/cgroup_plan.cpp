@@ -132,6 +132,20 @@ std::string v2_swap_max(int64_t memory_swap, const std::optional<int64_t>& memor
   return std::to_string(memory_swap - *memory_limit);
 }
 
+DeviceAccess device_access(const Spec& spec) {
+  DeviceAccess access;
+  if (spec.privileged) {
+    access.allow_all = true;
+    return access;
+  }
+  access.allow = {"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",   "c 1:8 rwm",
+                  "c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm"};
+  for (const Device& d : spec.devices)
+    access.allow.push_back(std::string(1, d.type) + " " + std::to_string(d.major) + ":" + std::to_string(d.minor) + " " +
+                           (d.permissions.empty() ? "rwm" : d.permissions));
+  return access;
+}
+
 std::vector<CgroupWrite> v1_cgroup_writes(const Resources& r) {
   std::vector<CgroupWrite> out;
   v1_memory(r, out);

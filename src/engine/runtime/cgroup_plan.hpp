@@ -38,6 +38,17 @@ struct CgroupWrite {
 std::vector<CgroupWrite> v1_cgroup_writes(const Resources& resources);
 std::vector<CgroupWrite> v2_cgroup_writes(const Resources& resources);
 
+// Device access of a container, as Docker sets it with the devices controller: every
+// device denied, then mknod of any node and read/write of the standard ones (null,
+// zero, full, random, urandom, tty, console, ptmx, pts, tun) and of the spec's
+// devices. Privileged containers may use every device.
+struct DeviceAccess {
+  bool allow_all = false;
+  std::vector<std::string> allow;  // "c 1:3 rwm" lines for devices.allow
+  bool operator==(const DeviceAccess&) const = default;
+};
+DeviceAccess device_access(const Spec& spec);
+
 // v1 cpu.shares (2..262144) -> v2 cpu.weight (1..10000); 0 means unset and stays 0.
 uint64_t cpu_shares_to_weight(uint64_t shares);
 // v1 blkio weight (10..1000) -> v2 io.weight (1..10000); 0 stays 0.

@@ -84,6 +84,12 @@ StartedContainer start_container(const Spec& spec, const StartOptions& o) {
 
   Cgroup cgroup(detect_cgroup_mode(o.cgroup_root), o.cgroup_root, spec.cgroup_parent + "/" + o.id);
   cgroup.create(spec.resources);
+  try {
+    cgroup.restrict_devices(device_access(spec));
+  } catch (...) {
+    cgroup.remove();
+    throw;
+  }
   int go[2], err[2];
   if (pipe2(go, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) {
     cgroup.remove();

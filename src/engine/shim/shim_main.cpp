@@ -2,7 +2,7 @@
 // its own with the sync pipe on fd 3, it supervises the container until it exited for
 // good, and outlives the stack command that started it.
 //   stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N]
-//              [--cgroup-root DIR] [--attach-first]
+//              [--cgroup-root DIR] [--attach-fd N]
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -17,7 +17,7 @@ namespace {
 
 [[noreturn]] void usage(const char* why) {
   fprintf(stderr, "stack-shim: %s\n", why);
-  fprintf(stderr, "usage: stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N] [--attach-first]\n");
+  fprintf(stderr, "usage: stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N] [--attach-fd N]\n");
   exit(2);
 }
 
@@ -35,7 +35,7 @@ stack::engine::shim::ShimOptions parse(int argc, char** argv) {
     else if (a == "--seccomp-cache") o.seccomp_cache = value();
     else if (a == "--cgroup-root") o.cgroup_root = value();
     else if (a == "--sync-fd") o.sync_fd = std::atoi(value().c_str());
-    else if (a == "--attach-first") o.attach_first = true;
+    else if (a == "--attach-fd") o.attach_fd = std::atoi(value().c_str());
     else usage(("unknown argument " + a).c_str());
   }
   if (o.id.empty() || o.bundle.empty() || o.run_dir.empty()) usage("--id, --bundle and --run-dir are required");
@@ -63,6 +63,7 @@ void detach() {
 int main(int argc, char** argv) {
   const stack::engine::shim::ShimOptions options = parse(argc, argv);
   if (options.sync_fd >= 0) fcntl(options.sync_fd, F_SETFD, FD_CLOEXEC);
+  if (options.attach_fd >= 0) fcntl(options.attach_fd, F_SETFD, FD_CLOEXEC);
   detach();
   try {
     return stack::engine::shim::run_supervisor(options);

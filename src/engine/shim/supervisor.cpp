@@ -1,5 +1,6 @@
 #include "engine/shim/supervisor_impl.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -64,18 +65,12 @@ int Supervisor::run() {
   try {
     if (!signal_fd_) throw syscall_error("signalfd");
     listen();
-    if (opt_.attach_first) {
-      report_sync("listening");
-      while (!attach_waiting_client()) {
-        std::vector<pollfd> fds{{listen_fd_.get(), POLLIN, 0}};
-        add_poll_fds(fds);
-        if (poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) throw syscall_error("poll");
-        accept_clients();
-        for (size_t i = 1; i < fds.size(); ++i)
-          for (auto& c : clients_)
-            if (c.fd.get() == fds[i].fd && fds[i].revents) on_client(c, fds[i].revents);
-        clients_.remove_if([](const Client& c) { return !c.fd; });
-      }
+    if (opt_.attach_fd >= 0) {
+      Client c;
+      c.fd = UniqueFd(opt_.attach_fd);
+      c.kind = Client::Kind::Attach;
+      fcntl(c.fd.get(), F_SETFL, O_NONBLOCK);
+      clients_.push_back(std::move(c));
     }
     launch();
   } catch (const std::exception& e) {
@@ -102,10 +97,8 @@ void Supervisor::report_sync(const std::string& line) {
   const std::string text = line + "\n";
   ssize_t unused = ::write(opt_.sync_fd, text.data(), text.size());
   (void)unused;
-  if (line != "listening") {
-    ::close(opt_.sync_fd);
-    opt_.sync_fd = -1;
-  }
+  ::close(opt_.sync_fd);
+  opt_.sync_fd = -1;
 }
 
 // Starts (or restarts) the container's init with fresh stdio.

@@ -22,7 +22,7 @@ struct ShimOptions {
   std::string seccomp_cache;  // compiled seccomp programs
   std::string cgroup_root = "/sys/fs/cgroup";
   int sync_fd = -1;           // the "running <pid>" / "error ..." report
-  bool attach_first = false;  // start the container once a client attached
+  int attach_fd = -1;         // an attach session from before the start (see shim_protocol.hpp)
 };
 
 // Starts the container and supervises it; returns the shim's exit status (0 once the

@@ -77,12 +77,6 @@ void Supervisor::add_poll_fds(std::vector<pollfd>& fds) const {
   }
 }
 
-Client* Supervisor::attach_waiting_client() {
-  for (auto& c : clients_)
-    if (c.kind == Client::Kind::Attach) return &c;
-  return nullptr;
-}
-
 void Supervisor::on_client(Client& c, short revents) {
   if (revents & POLLOUT) {
     while (!c.out.empty()) {

@@ -76,7 +76,6 @@ class Supervisor {
   void flush_stdin();
   void add_poll_fds(std::vector<pollfd>& fds) const;
   void drain_clients(std::chrono::milliseconds budget);
-  Client* attach_waiting_client();
 
   // supervisor_health.cpp
   void start_health_check(Clock::time_point now);

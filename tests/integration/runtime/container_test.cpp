@@ -306,3 +306,13 @@ TEST_CASE("exec runs a command inside the running container's namespaces", "[con
   CHECK(user.output == "1000\n");
   CHECK(missing == "exec: \"nosuch\": executable file not found in $PATH");
 }
+
+TEST_CASE("the devices cgroup lets a container make any node but open only the standard ones", "[container][devices]") {
+  BusyboxRootfs fs;
+  // 254:0 is this host's disk (vda); any block device would do: mknod is allowed, opening is not.
+  RunResult r = sh(fs, "mknod /tmp/disk b 254 0 && echo made; head -c 1 /tmp/disk; echo rc=$?; echo ok > /dev/null && echo null-ok");
+  CHECK_THAT(r.output, Catch::Contains("made\n"));
+  CHECK_THAT(r.output, Catch::Contains("Operation not permitted"));
+  CHECK_THAT(r.output, Catch::Contains("rc=1\n"));
+  CHECK_THAT(r.output, Catch::Contains("null-ok\n"));
+}

@@ -213,7 +213,7 @@ TEST_CASE("shim: a healthcheck past its timeout fails with Docker's message", "[
   CHECK(c.state().health->log.back().output == "Health check exceeded timeout (200ms)");
 }
 
-TEST_CASE("shim: attach-first delivers all output and the exit code; auto_remove removes the container", "[shim]") {
+TEST_CASE("shim: an attach session from before the start gets all output and the exit code; auto_remove removes the container", "[shim]") {
   BusyboxRootfs fs;
   ShimContainer c(fs, {"sh", "-c", "echo hello; echo oops >&2; exit 5"});
   c.config.auto_remove = true;

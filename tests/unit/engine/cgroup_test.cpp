@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -392,4 +393,23 @@ TEST_CASE("remove tries every controller and reports every failure at once", "[c
   REQUIRE_THROWS_WITH(cg.remove(), "remove cgroup stack/c1: rmdir " + r + "/memory/stack/c1: Directory not empty; rmdir " +
                                        r + "/freezer/stack/c1: Directory not empty");
   CHECK_FALSE(fake.exists("pids/stack/c1"));
+}
+
+TEST_CASE("device access: docker's defaults plus the spec's devices; privileged allows all", "[cgroup]") {
+  Spec spec;
+  Device d;
+  d.path = "/dev/fuse";
+  d.type = 'c';
+  d.major = 10;
+  d.minor = 229;
+  d.permissions = "rw";
+  spec.devices.push_back(d);
+  const DeviceAccess access = device_access(spec);
+  CHECK_FALSE(access.allow_all);
+  CHECK(access.allow.front() == "c *:* m");
+  CHECK(std::count(access.allow.begin(), access.allow.end(), "c 1:3 rwm") == 1);
+  CHECK(std::count(access.allow.begin(), access.allow.end(), "c 136:* rwm") == 1);
+  CHECK(access.allow.back() == "c 10:229 rw");
+  spec.privileged = true;
+  CHECK(device_access(spec).allow_all);
 }
