@@ -12,7 +12,7 @@
 #                 from Debian and starts dockerd; podman runs with --runtime runc)
 # Then the RSS of a shim supervising an idle container (budget 1.5 MiB), read from
 # /proc/PID/status. Prints a table; exits 1 when stack misses a budget or fails.
-# Knobs: RUNS (default 30).
+# Timing by hyperfine (median of RUNS runs, default 30).
 set -euo pipefail
 
 STACK=$(realpath "${1:-build/default/stack}")
@@ -23,6 +23,7 @@ RSS_BUDGET_KB=1536
 [[ -x $STACK ]] || { echo "stack binary not found: $STACK" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "containers need root" >&2; exit 2; }
 command -v busybox >/dev/null || { echo "busybox-static is not installed (scripts/install-deps.sh)" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "hyperfine is not installed (scripts/install-deps.sh)" >&2; exit 2; }
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/stack-bench-start.XXXXXX")
 export STACK_ROOT=$WORK/root STACK_RUN_ROOT=$WORK/run
@@ -39,36 +40,34 @@ for applet in $("$ROOTFS/bin/busybox" --list); do [[ $applet == busybox ]] || ln
 echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOTFS/etc/passwd"
 echo 'root:x:0:' >"$ROOTFS/etc/group"
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
-now_ns() { date +%s%N; }
-ms() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f\n", (b-a)/1e6}'; }
+# median_ms NAME -- hyperfine arguments...: the median of hyperfine's runs, in ms.
+median_ms() {
+  local json=$WORK/$1.json
+  shift
+  hyperfine -N --style none --runs "$RUNS" --export-json "$json" "$@" >/dev/null 2>&1 || return 1
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print("%.2f" % (r[0]["median"] * 1000))' "$json"
+}
 
 rows=()
 verdicts=0
 row() { rows+=("$(printf '%-34s %10s %10s  %s' "$1" "$2" "$3" "$4")"); }
 
 # --- stack run --rm --------------------------------------------------------------------
-"$STACK" container run --rm --rootfs "$ROOTFS" true  # warm the seccomp cache and the page cache
-samples=()
-for ((i = 0; i < RUNS; i++)); do
-  t0=$(now_ns); "$STACK" container run --rm --rootfs "$ROOTFS" true; t1=$(now_ns)
-  samples+=("$(ms "$t0" "$t1")")
-done
-run_ms=$(printf '%s\n' "${samples[@]}" | median)
+run_ms=$(median_ms run -w 3 "$STACK container run --rm --rootfs $ROOTFS true") || { echo "stack container run failed" >&2; exit 1; }
 if awk -v m="$run_ms" -v b="$RUN_BUDGET_MS" 'BEGIN {exit !(m < b)}'; then v=ok; else v=OVER; verdicts=1; fi
 row "stack run --rm" "$run_ms" "$RUN_BUDGET_MS" "$v"
 
-# --- stack create + start ----------------------------------------------------------------
-samples=()
-for ((i = 0; i < RUNS; i++)); do
-  t0=$(now_ns)
-  "$STACK" container create --name "bench-$i" --rootfs "$ROOTFS" true >/dev/null
-  "$STACK" container start "bench-$i" >/dev/null
-  t1=$(now_ns)
-  samples+=("$(ms "$t0" "$t1")")
-  "$STACK" container rm -f "bench-$i" >/dev/null
-done
-row "stack create + start" "$(printf '%s\n' "${samples[@]}" | median)" "-" ""
+# --- stack create, start ------------------------------------------------------------------
+# Each timed run gets a fresh container from an untimed --prepare step.
+create_ms=$(median_ms create -w 1 --prepare "sh -c '$STACK container rm -f bench-c >/dev/null 2>&1; true'" \
+  "$STACK container create --name bench-c --rootfs $ROOTFS true")
+start_ms=$(median_ms start -w 1 \
+  --prepare "sh -c '$STACK container rm -f bench-s >/dev/null 2>&1; $STACK container create --name bench-s --rootfs $ROOTFS sleep 1 >/dev/null'" \
+  "$STACK container start bench-s")
+"$STACK" container rm -f bench-c bench-s >/dev/null 2>&1 || true
+row "stack create" "$create_ms" "-" ""
+row "stack start (detached)" "$start_ms" "-" ""
+row "stack create + start" "$(awk -v a="$create_ms" -v b="$start_ms" 'BEGIN {printf "%.2f", a + b}')" "-" "sum of the two medians"
 
 # --- peers ----------------------------------------------------------------------------
 if [[ -n ${BENCH_INSTALL_PEERS:-} ]]; then
@@ -85,13 +84,10 @@ peer() {  # peer NAME CLI ARGS...
   fi
   tar -C "$ROOTFS" -c . | "$@" import - stack-bench/busybox:latest >/dev/null
   "$@" run --rm stack-bench/busybox true
-  local samples=() t0 t1
-  for ((i = 0; i < RUNS; i++)); do
-    t0=$(now_ns); "$@" run --rm --network none stack-bench/busybox true; t1=$(now_ns)
-    samples+=("$(ms "$t0" "$t1")")
-  done
+  local ms
+  ms=$(median_ms "$name" -w 1 "$* run --rm --network none stack-bench/busybox true") || ms="failed"
   "$@" rmi stack-bench/busybox:latest >/dev/null 2>&1 || true
-  row "$name run --rm" "$(printf '%s\n' "${samples[@]}" | median)" "-" ""
+  row "$name run --rm" "$ms" "-" ""
 }
 if command -v docker >/dev/null; then peer docker docker; else row "docker run --rm" "-" "-" "skipped: not installed"; fi
 if command -v podman >/dev/null; then peer podman podman --runtime runc; else row "podman run --rm" "-" "-" "skipped: not installed"; fi

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -49,16 +48,16 @@ bool valid_name(const std::string& name) {
   return true;
 }
 
-// An exclusive flock for the time of a name check and the records' creation, so two
-// concurrent `create`s cannot both take a name.
-UniqueFd lock_names(const Layout& layout) {
-  fs::create_directories(layout.locks_dir());
-  const std::string path = layout.locks_dir() + "/containers.lock";
-  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (!fd) throw syscall_error("open " + path);
-  while (flock(fd.get(), LOCK_EX) < 0)
-    if (errno != EINTR) throw syscall_error("lock " + path);
-  return fd;
+// Takes `name` for `id`: true when it was free. symlink(2) is atomic and fails when the
+// name exists, so concurrent creates cannot both take it.
+bool reserve_name(const Layout& layout, const std::string& name, const std::string& id) {
+  if (::symlink(id.c_str(), layout.name_path(name).c_str()) == 0) return true;
+  if (errno == EEXIST) return false;
+  if (errno == ENOENT) {
+    fs::create_directories(layout.names_dir());
+    return reserve_name(layout, name, id);
+  }
+  throw syscall_error("reserve the container name " + name);
 }
 
 bool is_live(Status s) { return s == Status::Running || s == Status::Paused || s == Status::Restarting; }
@@ -96,28 +95,32 @@ bool wait_gone(pid_t pid, const std::string& cgroup_relative, std::chrono::milli
   return true;
 }
 
+// Frees the names that point at the container (one, unless its records were lost).
+void release_name(const Layout& layout, const std::string& id) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(layout.names_dir(), ec)) {
+    std::error_code link_ec;
+    if (fs::read_symlink(entry.path(), link_ec).string() == id) ::unlink(entry.path().c_str());
+  }
+}
+
 }  // namespace
 
 std::string Containers::create(const CreateRequest& request) {
   const std::string id = random_id();
   ContainerDefinition def = define_container(request, layout_, id);
-  UniqueFd lock = lock_names(layout_);
   std::string name = request.name;
   if (!name.empty() && !valid_name(name))
     throw Error("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
-  const std::vector<ContainerView> existing = list();
-  auto taken = [&](const std::string& n) -> const ContainerView* {
-    for (const auto& v : existing)
-      if (v.config.name == n) return &v;
-    return nullptr;
-  };
   if (name.empty()) {
     unsigned seed = static_cast<unsigned char>(id[0]) * 977u + static_cast<unsigned char>(id[1]);
     do name = generate_container_name(seed++);
-    while (taken(name));
-  } else if (const ContainerView* other = taken(name)) {
-    throw Error("Conflict. The container name \"/" + name + "\" is already in use by container \"" +
-                    other->config.id + "\"",
+    while (!reserve_name(layout_, name, id));
+  } else if (!reserve_name(layout_, name, id)) {
+    std::string holder = "?";
+    std::error_code ec;
+    if (auto target = fs::read_symlink(layout_.name_path(name), ec); !ec) holder = target.string();
+    throw Error("Conflict. The container name \"/" + name + "\" is already in use by container \"" + holder + "\"",
                 "You have to remove (or rename) that container to be able to reuse that name.");
   }
   def.config.name = name;
@@ -143,10 +146,12 @@ std::string Containers::create(const CreateRequest& request) {
   } catch (const fs::filesystem_error& e) {
     std::error_code ignored;
     fs::remove_all(dir, ignored);
+    ::unlink(layout_.name_path(name).c_str());
     throw Error("create container " + name + ": " + e.code().message() + " (" + e.path1().string() + ")");
   } catch (...) {
     std::error_code ignored;
     fs::remove_all(dir, ignored);
+    ::unlink(layout_.name_path(name).c_str());
     throw;
   }
   return id;
@@ -155,14 +160,14 @@ std::string Containers::create(const CreateRequest& request) {
 pid_t Containers::start(const std::string& id) {
   const ContainerView v = view(id);
   if (is_live(v.state.status)) return v.state.pid;
-  return start_shim(layout_, id);
+  return start_shim(layout_, id, v.config.name);
 }
 
 int Containers::start_attached(const std::string& id, int in_fd, bool tty) {
   AttachStreams streams;
   streams.in_fd = in_fd;
   streams.tty = tty;
-  return engine::start_attached(layout_, id, streams);
+  return engine::start_attached(layout_, id, view(id).config.name, streams);
 }
 
 void Containers::stop(const std::string& id, std::optional<int> timeout_s, const std::string& signal) {
@@ -279,6 +284,7 @@ void Containers::remove_files(const std::string& id) {
     failure = e.what();
   }
   std::error_code ec;
+  release_name(layout_, id);
   fs::remove_all(layout_.container_run_dir(id), ec);
   if (ec && failure.empty()) failure = "remove " + layout_.container_run_dir(id) + ": " + ec.message();
   fs::remove_all(layout_.container_dir(id), ec);
@@ -290,16 +296,15 @@ std::string Containers::resolve(const std::string& ref) const {
   if (ref.empty()) throw Error("No such container: " + ref);
   std::error_code ec;
   if (ref.size() == 64 && fs::exists(layout_.container_dir(ref) + "/config.json", ec)) return ref;
+  const std::string name = ref[0] == '/' ? ref.substr(1) : ref;
+  if (valid_name(name)) {
+    const auto target = fs::read_symlink(layout_.name_path(name), ec);
+    if (!ec && fs::exists(layout_.container_dir(target.string()), ec)) return target.string();
+  }
   std::vector<std::string> prefixed;
   for (const auto& entry : fs::directory_iterator(layout_.containers_dir(), ec)) {
     const std::string id = entry.path().filename().string();
     if (id.rfind(ref, 0) == 0) prefixed.push_back(id);
-    try {
-      auto text = base::read_file_if_exists(entry.path() / "config.json");
-      if (text && config_from_json(*text, id).name == (ref[0] == '/' ? ref.substr(1) : ref)) return id;
-    } catch (const Error&) {
-      // unreadable records: found by id only
-    }
   }
   if (prefixed.size() == 1) return prefixed[0];
   if (prefixed.size() > 1) throw Error("multiple containers match \"" + ref + "\": use more of the id");

@@ -2,6 +2,8 @@
 //
 //   <root>/containers/<id>/            config.json, spec.json, state.json, <id>-json.log[.N],
 //                                      rootfs/ (mount point), diff/ (overlay upper), work/
+//   <root>/names/<name>                a symlink to the id: the name is taken (made with
+//                                      symlink(2), which fails if it exists: no lock needed)
 //   <root>/cache/seccomp/              compiled seccomp programs
 //   <run_root>/containers/<id>/        shim.sock (the shim's control socket)
 //   <run_root>/locks/                  flock files (container names, ...)
@@ -34,6 +36,8 @@ class Layout {
   std::string upper_dir(const std::string& id) const { return container_dir(id) + "/diff"; }
   std::string work_dir(const std::string& id) const { return container_dir(id) + "/work"; }
   std::string seccomp_cache_dir() const { return roots_.root + "/cache/seccomp"; }
+  std::string names_dir() const { return roots_.root + "/names"; }
+  std::string name_path(const std::string& name) const { return names_dir() + "/" + name; }
 
   std::string container_run_dir(const std::string& id) const { return roots_.run_root + "/containers/" + id; }
   std::string shim_socket(const std::string& id) const { return container_run_dir(id) + "/shim.sock"; }

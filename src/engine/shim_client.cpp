@@ -46,7 +46,7 @@ struct Spawned {
 };
 
 // attach_fd: the shim's end of an attach session, or -1.
-Spawned spawn_shim(const Layout& layout, const std::string& id, int attach_fd) {
+Spawned spawn_shim(const Layout& layout, const std::string& id, const std::string& name, int attach_fd) {
   const std::string binary = shim_binary();
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) throw syscall_error("create the shim's sync pipe");
@@ -60,6 +60,10 @@ Spawned spawn_shim(const Layout& layout, const std::string& id, int attach_fd) {
                                    "--run-dir",     layout.container_run_dir(id),
                                    "--seccomp-cache", layout.seccomp_cache_dir(),
                                    "--sync-fd",     std::to_string(shim_protocol::kSyncFd)};
+  if (!name.empty()) {
+    args.push_back("--name-link");
+    args.push_back(layout.name_path(name));
+  }
   if (attach_fd >= 0) {
     args.push_back("--attach-fd");
     args.push_back(std::to_string(shim_protocol::kAttachFd));
@@ -131,8 +135,8 @@ std::string shim_binary() {
   return "/usr/local/libexec/stack/stack-shim";
 }
 
-pid_t start_shim(const Layout& layout, const std::string& id) {
-  Spawned s = spawn_shim(layout, id, -1);
+pid_t start_shim(const Layout& layout, const std::string& id, const std::string& name) {
+  Spawned s = spawn_shim(layout, id, name, -1);
   return expect_running(s.sync.get());
 }
 
@@ -146,7 +150,7 @@ std::string shim_request(const Layout& layout, const std::string& id, const std:
   throw ShimGone("the supervisor of container " + id + " went away before answering");
 }
 
-int start_attached(const Layout& layout, const std::string& id, const AttachStreams& streams) {
+int start_attached(const Layout& layout, const std::string& id, const std::string& name, const AttachStreams& streams) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) throw syscall_error("create the attach socket pair");
   UniqueFd ours(pair[0]), low_theirs(pair[1]);
@@ -154,7 +158,7 @@ int start_attached(const Layout& layout, const std::string& id, const AttachStre
   UniqueFd theirs(fcntl(low_theirs.get(), F_DUPFD_CLOEXEC, 10));
   if (!theirs) throw syscall_error("duplicate the attach socket");
   low_theirs.reset();
-  Spawned s = spawn_shim(layout, id, theirs.get());
+  Spawned s = spawn_shim(layout, id, name, theirs.get());
   theirs.reset();
   expect_running(s.sync.get());
   return pump_attach(ours.get(), streams, layout, id);

@@ -23,7 +23,8 @@ std::string shim_binary();
 
 // Starts the shim of a created container and returns the container's pid once it runs,
 // or throws stack::Error with the shim's precise message.
-pid_t start_shim(const Layout& layout, const std::string& id);
+// `name`: the container's name, whose reservation an auto-removed container frees.
+pid_t start_shim(const Layout& layout, const std::string& id, const std::string& name = "");
 
 // Sends one request line; returns the value after "ok" (may be empty). Throws
 // stack::Error for "error ..." and ShimGone when no shim answers.
@@ -41,7 +42,7 @@ struct AttachStreams {
 // Starts the shim with an attach session made before the start (no output is missed),
 // and pumps the streams until the
 // container has exited for good: `run` without -d. Returns the exit code.
-int start_attached(const Layout& layout, const std::string& id, const AttachStreams& streams);
+int start_attached(const Layout& layout, const std::string& id, const std::string& name, const AttachStreams& streams);
 
 // Attaches to a running container (`start -a`, `attach`): returns the exit code.
 int attach(const Layout& layout, const std::string& id, const AttachStreams& streams);

@@ -2,7 +2,7 @@
 // its own with the sync pipe on fd 3, it supervises the container until it exited for
 // good, and outlives the stack command that started it.
 //   stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N]
-//              [--cgroup-root DIR] [--attach-fd N]
+//              [--cgroup-root DIR] [--attach-fd N] [--name-link PATH]
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -34,6 +34,7 @@ stack::engine::shim::ShimOptions parse(int argc, char** argv) {
     else if (a == "--run-dir") o.run_dir = value();
     else if (a == "--seccomp-cache") o.seccomp_cache = value();
     else if (a == "--cgroup-root") o.cgroup_root = value();
+    else if (a == "--name-link") o.name_link = value();
     else if (a == "--sync-fd") o.sync_fd = std::atoi(value().c_str());
     else if (a == "--attach-fd") o.attach_fd = std::atoi(value().c_str());
     else usage(("unknown argument " + a).c_str());

@@ -274,6 +274,8 @@ void Supervisor::finish() {
   state_.pid = 0;
   if (config_.auto_remove) {  // nobody will read the final state: the records go
     std::error_code ignored;
+    if (!opt_.name_link.empty() && std::filesystem::read_symlink(opt_.name_link, ignored).string() == opt_.id)
+      ::unlink(opt_.name_link.c_str());
     std::filesystem::remove_all(opt_.bundle, ignored);
     std::filesystem::remove_all(opt_.run_dir, ignored);
   } else {

@@ -21,6 +21,7 @@ struct ShimOptions {
   std::string run_dir;        // where shim.sock goes
   std::string seccomp_cache;  // compiled seccomp programs
   std::string cgroup_root = "/sys/fs/cgroup";
+  std::string name_link;      // the container's name reservation, freed with auto_remove
   int sync_fd = -1;           // the "running <pid>" / "error ..." report
   int attach_fd = -1;         // an attach session from before the start (see shim_protocol.hpp)
 };
