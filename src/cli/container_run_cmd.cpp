@@ -57,21 +57,27 @@ void print_error(const Error& e) {
 
 int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   engine::Containers containers = containers_from(g);
-  std::string id;
   try {
     take_positionals(cmd, o.request);
+    if (!o.detach) return containers.run_attached(o.request, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0));
+  } catch (const engine::CreateError& e) {
+    print_error(e);
+    return 125;
+  } catch (const Error& e) {
+    print_error(e);
+    return exit_code_for_start_error(e);
+  }
+  std::string id;
+  try {
     id = containers.create(o.request);
   } catch (const Error& e) {
     print_error(e);
     return 125;
   }
   try {
-    if (o.detach) {
-      containers.start(id);
-      fmt::print("{}\n", id);
-      return 0;
-    }
-    return containers.start_attached(id, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0));
+    containers.start(id);
+    fmt::print("{}\n", id);
+    return 0;
   } catch (const Error& e) {
     print_error(e);
     if (o.request.auto_remove) {

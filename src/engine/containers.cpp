@@ -104,27 +104,47 @@ void release_name(const Layout& layout, const std::string& id) {
   }
 }
 
+// A ".<id>.removing" directory is an auto-removed container its shim is deleting; one
+// older than a minute lost its shim midway and is finished here.
+void sweep_leftover(const fs::path& path) {
+  std::error_code ec;
+  const auto age = fs::file_time_type::clock::now() - fs::last_write_time(path, ec);
+  if (!ec && age > std::chrono::minutes(1) && path.filename().string().ends_with(".removing")) fs::remove_all(path, ec);
+}
+
 }  // namespace
 
-std::string Containers::create(const CreateRequest& request) {
-  const std::string id = random_id();
-  ContainerDefinition def = define_container(request, layout_, id);
+// Checks the request and takes the name; nothing is written yet.
+Containers::Pending Containers::plan_create(const CreateRequest& request) {
+  Pending p;
+  p.id = random_id();
+  try {
+    p.def = define_container(request, layout_, p.id);
+  } catch (const Error& e) {
+    throw CreateError(e.what(), e.hint());
+  }
   std::string name = request.name;
   if (!name.empty() && !valid_name(name))
-    throw Error("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+    throw CreateError("Invalid container name (" + name + "), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
   if (name.empty()) {
-    unsigned seed = static_cast<unsigned char>(id[0]) * 977u + static_cast<unsigned char>(id[1]);
+    unsigned seed = static_cast<unsigned char>(p.id[0]) * 977u + static_cast<unsigned char>(p.id[1]);
     do name = generate_container_name(seed++);
-    while (!reserve_name(layout_, name, id));
-  } else if (!reserve_name(layout_, name, id)) {
+    while (!reserve_name(layout_, name, p.id));
+  } else if (!reserve_name(layout_, name, p.id)) {
     std::string holder = "?";
     std::error_code ec;
     if (auto target = fs::read_symlink(layout_.name_path(name), ec); !ec) holder = target.string();
-    throw Error("Conflict. The container name \"/" + name + "\" is already in use by container \"" + holder + "\"",
-                "You have to remove (or rename) that container to be able to reuse that name.");
+    throw CreateError("Conflict. The container name \"/" + name + "\" is already in use by container \"" + holder + "\"",
+                      "You have to remove (or rename) that container to be able to reuse that name.");
   }
-  def.config.name = name;
-  def.config.created = now_rfc3339();
+  p.def.config.name = name;
+  p.def.config.created = now_rfc3339();
+  return p;
+}
+
+// Writes the records of a planned container; on failure nothing of it is left.
+void Containers::write_records(const Pending& p) {
+  const std::string& id = p.id;
   const std::string dir = layout_.container_dir(id);
   try {
     fs::create_directories(dir);
@@ -136,25 +156,52 @@ std::string Containers::create(const CreateRequest& request) {
     // before a power cut may come back dead (its records unreadable), never half-made
     // for a reader, and it can still be listed and removed by id. Two fsyncs here would
     // cost more than the whole start of a container.
-    base::write_file_atomic(layout_.spec_path(id), runtime::spec_to_json(def.spec), 0600, base::Durability::Replace);
-    save_config(dir, def.config);
+    base::write_file_atomic(layout_.spec_path(id), runtime::spec_to_json(p.def.spec), 0600, base::Durability::Replace);
+    save_config(dir, p.def.config);
     ContainerState state;
     state.id = id;
-    state.name = name;
-    state.created = def.config.created;
+    state.name = p.def.config.name;
+    state.created = p.def.config.created;
     save_state(dir, state);
-  } catch (const fs::filesystem_error& e) {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-    ::unlink(layout_.name_path(name).c_str());
-    throw Error("create container " + name + ": " + e.code().message() + " (" + e.path1().string() + ")");
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove_all(dir, ignored);
-    ::unlink(layout_.name_path(name).c_str());
+  } catch (const std::exception& e) {
+    abandon(p);
+    if (auto* fe = dynamic_cast<const fs::filesystem_error*>(&e))
+      throw CreateError("create container " + p.def.config.name + ": " + fe->code().message() + " (" + fe->path1().string() + ")");
+    throw CreateError("create container " + p.def.config.name + ": " + e.what());
+  }
+}
+
+void Containers::abandon(const Pending& p) {
+  std::error_code ignored;
+  fs::remove_all(layout_.container_dir(p.id), ignored);
+  ::unlink(layout_.name_path(p.def.config.name).c_str());
+}
+
+std::string Containers::create(const CreateRequest& request) {
+  const Pending p = plan_create(request);
+  write_records(p);
+  return p.id;
+}
+
+int Containers::run_attached(const CreateRequest& request, int in_fd, bool tty) {
+  const Pending p = plan_create(request);
+  AttachStreams streams;
+  streams.in_fd = in_fd;
+  streams.tty = tty;
+  try {
+    // The shim starts while the records are written: its exec overlaps our writes.
+    return engine::start_attached(layout_, p.id, p.def.config.name, streams, [&] { write_records(p); });
+  } catch (const CreateError&) {
+    throw;
+  } catch (const Error&) {
+    if (p.def.config.auto_remove) {  // docker's --rm removes a container that failed to start, too
+      try {
+        remove(p.id, true);
+      } catch (const Error&) {
+      }
+    }
     throw;
   }
-  return id;
 }
 
 pid_t Containers::start(const std::string& id) {
@@ -304,7 +351,7 @@ std::string Containers::resolve(const std::string& ref) const {
   std::vector<std::string> prefixed;
   for (const auto& entry : fs::directory_iterator(layout_.containers_dir(), ec)) {
     const std::string id = entry.path().filename().string();
-    if (id.rfind(ref, 0) == 0) prefixed.push_back(id);
+    if (!id.starts_with(".") && id.rfind(ref, 0) == 0) prefixed.push_back(id);
   }
   if (prefixed.size() == 1) return prefixed[0];
   if (prefixed.size() > 1) throw Error("multiple containers match \"" + ref + "\": use more of the id");
@@ -354,6 +401,10 @@ std::vector<ContainerView> Containers::list() const {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(layout_.containers_dir(), ec)) {
     const std::string id = entry.path().filename().string();
+    if (id.starts_with(".")) {
+      sweep_leftover(entry.path());
+      continue;
+    }
     try {
       out.push_back(view(id));
     } catch (const Error&) {

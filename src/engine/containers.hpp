@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "base/error.hpp"
 #include "engine/container_config.hpp"
 #include "engine/container_create.hpp"
 #include "engine/container_state.hpp"
@@ -25,6 +26,12 @@ struct ExecOptions {
   bool interactive = false;      // the caller's stdin goes to the command
   bool tty = false;              // a new terminal, the caller's in raw mode
   bool detach = false;           // start it and return at once
+};
+
+// A create that failed (bad request, name taken, records not written): nothing was made.
+class CreateError : public Error {
+ public:
+  using Error::Error;
 };
 
 struct ContainerView {
@@ -44,8 +51,12 @@ class Containers {
   std::string create(const CreateRequest& request);
   // Starts a created or exited container; a running one is left alone. Returns the pid.
   pid_t start(const std::string& id);
-  // `run` without -d: starts it attached; returns its exit code.
+  // `start -a`: starts it attached; returns its exit code.
   int start_attached(const std::string& id, int in_fd, bool tty);
+  // `run` without -d: creates the container and runs it attached (the shim is started
+  // while the records are written); returns its exit code. CreateError when nothing was
+  // made; a failed start of an auto-remove container removes it.
+  int run_attached(const CreateRequest& request, int in_fd, bool tty);
 
   // The stop signal, then SIGKILL after `timeout_s` (default: the container's
   // stop_timeout); returns once it exited. Not running: nothing to do.
@@ -70,6 +81,13 @@ class Containers {
   std::vector<pid_t> processes(const std::string& id) const;
 
  private:
+  struct Pending {
+    std::string id;
+    ContainerDefinition def;
+  };
+  Pending plan_create(const CreateRequest& request);
+  void write_records(const Pending& pending);
+  void abandon(const Pending& pending);
   void stop_without_shim(const ContainerView& v, int signal, int timeout_s);
   void remove_files(const std::string& id);
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <utility>
 #include <vector>
 
 #include "base/syscall_error.hpp"
@@ -45,8 +46,10 @@ struct Spawned {
   UniqueFd sync;  // read end of the sync pipe
 };
 
-// attach_fd: the shim's end of an attach session, or -1.
-Spawned spawn_shim(const Layout& layout, const std::string& id, const std::string& name, int attach_fd) {
+// attach_fd: the shim's end of an attach session, or -1; go_fd: the read end of the
+// pipe that says "go", or -1.
+Spawned spawn_shim(const Layout& layout, const std::string& id, const std::string& name, int attach_fd,
+                   int go_fd = -1) {
   const std::string binary = shim_binary();
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) throw syscall_error("create the shim's sync pipe");
@@ -68,6 +71,10 @@ Spawned spawn_shim(const Layout& layout, const std::string& id, const std::strin
     args.push_back("--attach-fd");
     args.push_back(std::to_string(shim_protocol::kAttachFd));
   }
+  if (go_fd >= 0) {
+    args.push_back("--go-fd");
+    args.push_back(std::to_string(shim_protocol::kGoFd));
+  }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -78,6 +85,7 @@ Spawned spawn_shim(const Layout& layout, const std::string& id, const std::strin
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, write_end.get(), shim_protocol::kSyncFd);
   if (attach_fd >= 0) posix_spawn_file_actions_adddup2(&actions, attach_fd, shim_protocol::kAttachFd);
+  if (go_fd >= 0) posix_spawn_file_actions_adddup2(&actions, go_fd, shim_protocol::kGoFd);
   // Its own session: no terminal, and no signal sent to this command's process group
   // (^C) reaches it. It stays our child only until we exit, then init adopts it.
   posix_spawnattr_t attr;
@@ -150,7 +158,18 @@ std::string shim_request(const Layout& layout, const std::string& id, const std:
   throw ShimGone("the supervisor of container " + id + " went away before answering");
 }
 
-int start_attached(const Layout& layout, const std::string& id, const std::string& name, const AttachStreams& streams) {
+// A pipe's two ends, both above the stdio range (the dups in the child are real dups).
+std::pair<UniqueFd, UniqueFd> high_pipe() {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) < 0) throw syscall_error("create a pipe for the shim");
+  UniqueFd r(fds[0]), w(fds[1]);
+  UniqueFd hr(fcntl(r.get(), F_DUPFD_CLOEXEC, 10)), hw(fcntl(w.get(), F_DUPFD_CLOEXEC, 10));
+  if (!hr || !hw) throw syscall_error("duplicate a pipe for the shim");
+  return {std::move(hr), std::move(hw)};
+}
+
+int start_attached(const Layout& layout, const std::string& id, const std::string& name, const AttachStreams& streams,
+                   const std::function<void()>& before_go) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) throw syscall_error("create the attach socket pair");
   UniqueFd ours(pair[0]), low_theirs(pair[1]);
@@ -158,8 +177,16 @@ int start_attached(const Layout& layout, const std::string& id, const std::strin
   UniqueFd theirs(fcntl(low_theirs.get(), F_DUPFD_CLOEXEC, 10));
   if (!theirs) throw syscall_error("duplicate the attach socket");
   low_theirs.reset();
-  Spawned s = spawn_shim(layout, id, name, theirs.get());
+  std::pair<UniqueFd, UniqueFd> go;
+  if (before_go) go = high_pipe();
+  Spawned s = spawn_shim(layout, id, name, theirs.get(), before_go ? go.first.get() : -1);
   theirs.reset();
+  if (before_go) {
+    go.first.reset();
+    before_go();  // throws: the pipe closes unsaid and the shim ends
+    if (::write(go.second.get(), "g", 1) != 1) throw syscall_error("start the shim");
+    go.second.reset();
+  }
   expect_running(s.sync.get());
   return pump_attach(ours.get(), streams, layout, id);
 }

@@ -4,6 +4,7 @@
 // killed shim leaves its container running).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <sys/types.h>
@@ -42,7 +43,11 @@ struct AttachStreams {
 // Starts the shim with an attach session made before the start (no output is missed),
 // and pumps the streams until the
 // container has exited for good: `run` without -d. Returns the exit code.
-int start_attached(const Layout& layout, const std::string& id, const std::string& name, const AttachStreams& streams);
+// `before_go`, when given, runs once the shim is spawned and before it reads the
+// container's records: writing them there overlaps the shim's own start-up. If it
+// throws, the shim ends without doing anything and the exception is passed on.
+int start_attached(const Layout& layout, const std::string& id, const std::string& name, const AttachStreams& streams,
+                   const std::function<void()>& before_go = {});
 
 // Attaches to a running container (`start -a`, `attach`): returns the exit code.
 int attach(const Layout& layout, const std::string& id, const AttachStreams& streams);

@@ -7,6 +7,8 @@
 //   "error <message>[\t<hint>]\n" it is not; nothing is left running
 // With --attach-fd, that fd (one end of a socketpair made by stack) is an attach session
 // from before the container starts, so no output is missed (`run` without -d).
+// With --go-fd, the shim waits for one byte on that fd before it reads the container's
+// records (stack writes them meanwhile); EOF instead means stack gave up: it just ends.
 //
 // Control: a unix stream socket <run dir>/shim.sock; one request line per connection,
 // answered with "ok[ <value>]\n" or "error <message>\n":
@@ -34,6 +36,7 @@ constexpr uint8_t kStderr = 2;
 constexpr uint8_t kExit = 3;
 constexpr int kSyncFd = 3;
 constexpr int kAttachFd = 4;
+constexpr int kGoFd = 5;
 constexpr const char* kSocketName = "shim.sock";
 
 }  // namespace stack::engine::shim_protocol

@@ -2,11 +2,12 @@
 // its own with the sync pipe on fd 3, it supervises the container until it exited for
 // good, and outlives the stack command that started it.
 //   stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N]
-//              [--cgroup-root DIR] [--attach-fd N] [--name-link PATH]
+//              [--cgroup-root DIR] [--attach-fd N] [--go-fd N] [--name-link PATH]
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -37,6 +38,7 @@ stack::engine::shim::ShimOptions parse(int argc, char** argv) {
     else if (a == "--name-link") o.name_link = value();
     else if (a == "--sync-fd") o.sync_fd = std::atoi(value().c_str());
     else if (a == "--attach-fd") o.attach_fd = std::atoi(value().c_str());
+    else if (a == "--go-fd") o.go_fd = std::atoi(value().c_str());
     else usage(("unknown argument " + a).c_str());
   }
   if (o.id.empty() || o.bundle.empty() || o.run_dir.empty()) usage("--id, --bundle and --run-dir are required");
@@ -66,6 +68,13 @@ int main(int argc, char** argv) {
   if (options.sync_fd >= 0) fcntl(options.sync_fd, F_SETFD, FD_CLOEXEC);
   if (options.attach_fd >= 0) fcntl(options.attach_fd, F_SETFD, FD_CLOEXEC);
   detach();
+  if (options.go_fd >= 0) {
+    char go = 0;
+    while (::read(options.go_fd, &go, 1) < 0 && errno == EINTR) {
+    }
+    if (go != 'g') return 0;  // stack could not write the records: nothing to do
+    ::close(options.go_fd);
+  }
   try {
     return stack::engine::shim::run_supervisor(options);
   } catch (const std::exception& e) {

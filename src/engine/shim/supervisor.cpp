@@ -272,17 +272,27 @@ void Supervisor::finish() {
   listen_fd_.reset();
   state_.status = Status::Exited;
   state_.pid = 0;
+  std::string trash;
   if (config_.auto_remove) {  // nobody will read the final state: the records go
     std::error_code ignored;
     if (!opt_.name_link.empty() && std::filesystem::read_symlink(opt_.name_link, ignored).string() == opt_.id)
       ::unlink(opt_.name_link.c_str());
-    std::filesystem::remove_all(opt_.bundle, ignored);
     std::filesystem::remove_all(opt_.run_dir, ignored);
+    // Renamed out of sight at once (listings skip dot entries), deleted after the
+    // answer: unlinking a container's files costs milliseconds on virtual disks, and
+    // `run --rm` should not wait for that.
+    trash = (std::filesystem::path(opt_.bundle).parent_path() / ("." + opt_.id + ".removing")).string();
+    if (::rename(opt_.bundle.c_str(), trash.c_str()) < 0) trash = opt_.bundle;
   } else {
     save();
   }
   answer_waiters(state_.exit_code);
   end_attach_sessions(state_.exit_code);
+  if (!trash.empty()) {
+    drain_clients(std::chrono::milliseconds(1000));
+    std::error_code ignored;
+    std::filesystem::remove_all(trash, ignored);
+  }
   done_ = true;
 }
 

@@ -23,6 +23,7 @@ struct ShimOptions {
   std::string cgroup_root = "/sys/fs/cgroup";
   std::string name_link;      // the container's name reservation, freed with auto_remove
   int sync_fd = -1;           // the "running <pid>" / "error ..." report
+  int go_fd = -1;             // wait for a byte here before reading the records
   int attach_fd = -1;         // an attach session from before the start (see shim_protocol.hpp)
 };
 
