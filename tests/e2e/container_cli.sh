@@ -159,6 +159,24 @@ st container inspect -f '{{.RestartCount}}' flaky
 check "--restart on-failure:2 restarts twice" out_is 2
 st container rm -f flaky
 
+# --- names, init, terminals -------------------------------------------------------------
+st "${RUN[@]}" -d --name dup --rootfs "$R" sleep 60
+st "${RUN[@]}" -d --name dup --rootfs "$R" sleep 60
+check "a name in use is docker's conflict error, exit 125" \
+  eval '[[ $rc == 125 ]] && err_has "Conflict. The container name \"/dup\" is already in use"'
+st container rm -f dup
+st "${RUN[@]}" --rm --name dup --rootfs "$R" true
+check "a removed container's name can be taken again" test "$rc" = 0
+st "${RUN[@]}" --rm --init --rootfs "$R" sh -c 'tr "\0" " " </proc/1/cmdline'
+check "--init runs the command under tini as PID 1" out_is "/sbin/docker-init -- sh -c tr \"\\0\" \" \" </proc/1/cmdline "
+st "${RUN[@]}" --rm -t --rootfs "$R" sh -c 'test -t 0 && test -t 1 && echo tty; stty size'
+check "-t gives the container a terminal (80x24 by default)" eval 'grep -q "^tty" "$TMP/out" && grep -q "^24 80" "$TMP/out"'
+st "${RUN[@]}" -d --name term --rootfs "$R" sleep 60
+script -qec "$STACK container exec -it term sh -c 'test -t 0 && echo exec-tty; exit 6'" /dev/null >"$TMP/out" 2>"$TMP/err" </dev/null
+rc=$?
+check "exec -it runs the command on a terminal and passes its exit code" eval 'grep -q exec-tty "$TMP/out" && [[ $rc == 6 ]]'
+st container rm -f term
+
 # --- nothing left ----------------------------------------------------------------------
 "$STACK" container ls -aq | xargs -r "$STACK" container rm -f >/dev/null 2>&1
 st container ls -aq
