@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# THE main command, for now: installs dependencies, builds stack (default preset)
-# and prints the example LNMP project the way `docker compose config` does:
-# every file merged, variables interpolated, paths resolved, defaults filled in.
+# THE main command, for now: installs dependencies, builds stack and stack-shim (default
+# preset), prints the example LNMP project the way `docker compose config` does (every
+# file merged, variables interpolated, paths resolved, defaults filled in), then runs a
+# real container with stack's own engine: a busybox root filesystem made from Debian's
+# busybox-static (kept in build/default/busybox-rootfs), under a state root of its own
+# (build/default/state), removed again at once.
 #
 #   ./scripts/up.sh                    # YAML
 #   ./scripts/up.sh --format json      # extra arguments go to `stack config`
 #
-# Running containers (`stack up`) is not implemented yet; this is the part that is.
+# `stack up` (whole projects, images, networks) is not implemented yet; this is the part
+# that is. Running the container needs root.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -15,7 +19,25 @@ JOBS=${JOBS:-2}
 
 scripts/install-deps.sh
 cmake --preset default >/dev/null
-cmake --build --preset default -j"$JOBS" --target stack
+cmake --build --preset default -j"$JOBS" --target stack stack-shim
 
-cd examples/lnmp
-exec "$root/build/default/stack" config "$@"
+stack=$root/build/default/stack
+(cd examples/lnmp && "$stack" config "$@")
+
+if [[ $(id -u) != 0 ]]; then
+  echo "(running a container needs root: skipped)" >&2
+  exit 0
+fi
+rootfs=$root/build/default/busybox-rootfs
+if [[ ! -x $rootfs/bin/sh ]]; then
+  mkdir -p "$rootfs"/{bin,etc,proc,sys,dev,tmp}
+  cp "$(command -v busybox)" "$rootfs/bin/busybox"
+  for applet in $("$rootfs/bin/busybox" --list); do [[ $applet == busybox ]] || ln -sf busybox "$rootfs/bin/$applet"; done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
+  echo 'root:x:0:' >"$rootfs/etc/group"
+fi
+export STACK_ROOT=$root/build/default/state STACK_RUN_ROOT=/run/stack-up-example
+echo
+echo "\$ stack container run --rm --rootfs build/default/busybox-rootfs sh -c '...'"
+"$stack" container run --rm --hostname demo --memory 64m --rootfs "$rootfs" \
+  sh -c 'echo "hello from container $(hostname): I am PID $$ of $(ls /proc | grep -c "^[0-9]") processes I can see, user $(id -un)"'
