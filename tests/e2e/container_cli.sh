@@ -177,6 +177,14 @@ rc=$?
 check "exec -it runs the command on a terminal and passes its exit code" eval 'grep -q exec-tty "$TMP/out" && [[ $rc == 6 ]]'
 st container rm -f term
 
+st "${RUN[@]}" -d --name probe --health-cmd 'wget -qO- http://127.0.0.1:8080/ok' --health-interval 100ms \
+  --health-retries 2 --rootfs "$R" sh -c 'mkdir /www; echo fine >/www/ok; httpd -f -p 8080 -h /www'
+healthy() { [[ $("$STACK" container inspect -f '{{.State.Health.Status}}' probe) == healthy ]]; }
+check "a healthcheck over the container's own loopback turns it healthy" eventually healthy
+st container ls
+check "ls shows the health" out_has "(healthy)"
+st container rm -f probe
+
 # --- nothing left ----------------------------------------------------------------------
 "$STACK" container ls -aq | xargs -r "$STACK" container rm -f >/dev/null 2>&1
 st container ls -aq

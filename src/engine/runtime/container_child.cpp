@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@
 #include <map>
 
 #include "base/syscall_error.hpp"
+#include "base/unique_fd.hpp"
 #include "engine/runtime/capabilities.hpp"
 #include "engine/runtime/rootfs.hpp"
 #include "engine/runtime/users.hpp"
@@ -121,6 +124,18 @@ void setup_stdio(const StdioFds& o) {
   syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
+// A new network namespace starts with its loopback down; `network_mode: none` still
+// means a working 127.0.0.1.
+void bring_up_loopback() {
+  UniqueFd sock(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!sock) throw syscall_error("open a socket to bring up the loopback interface");
+  struct ifreq req {};
+  std::strncpy(req.ifr_name, "lo", IFNAMSIZ - 1);
+  if (ioctl(sock.get(), SIOCGIFFLAGS, &req) < 0) throw syscall_error("read the flags of the loopback interface");
+  req.ifr_flags |= IFF_UP;
+  if (ioctl(sock.get(), SIOCSIFFLAGS, &req) < 0) throw syscall_error("bring up the loopback interface");
+}
+
 // Blocked and ignored signals survive execve: the command must not inherit the
 // supervisor's (the shim blocks SIGTERM and SIGCHLD, ignores SIGPIPE).
 void reset_signals() {
@@ -157,6 +172,7 @@ void run_steps(const ChildContext& c) {
   for (auto [fd, type] : c.join)
     if (setns(fd, type) < 0) throw syscall_error("join namespace (fd " + std::to_string(fd) + ")");
   if (c.new_cgroup_namespace && unshare(CLONE_NEWCGROUP) < 0) throw syscall_error("new cgroup namespace");
+  if (c.new_network_namespace) bring_up_loopback();
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) throw syscall_error("make / private");
   mount_rootfs(spec.root, c.options->rootfs);
   setup_rootfs(spec, c.options->rootfs);

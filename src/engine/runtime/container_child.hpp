@@ -18,6 +18,7 @@ struct ChildContext {
   int error_fd = -1;  // write: one message on failure; O_CLOEXEC, so exec closes it
   std::vector<std::pair<int, int>> join;  // (namespace fd, CLONE_NEW* type) to setns into
   bool new_cgroup_namespace = false;
+  bool new_network_namespace = false;  // then its loopback is brought up, as Docker does
 };
 
 struct StdioFds {

@@ -79,6 +79,7 @@ StartedContainer start_container(const Spec& spec, const StartOptions& o) {
       ctx.new_cgroup_namespace = true;  // after joining the cgroup, so it becomes the namespace's root
     } else {
       flags |= flag;
+      if (flag == CLONE_NEWNET) ctx.new_network_namespace = true;
     }
   }
 

@@ -316,3 +316,9 @@ TEST_CASE("the devices cgroup lets a container make any node but open only the s
   CHECK_THAT(r.output, Catch::Contains("rc=1\n"));
   CHECK_THAT(r.output, Catch::Contains("null-ok\n"));
 }
+
+TEST_CASE("a new network namespace has its loopback up and nothing else", "[container][network]") {
+  BusyboxRootfs fs;
+  RunResult r = sh(fs, "ls /sys/class/net; ip -o link show lo | grep -c 'LOOPBACK,UP'");
+  CHECK(r.output == "lo\n1\n");
+}
