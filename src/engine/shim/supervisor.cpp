@@ -249,13 +249,12 @@ void Supervisor::on_container_exit(int status) {
   state_.oom_killed = cgroup_ && cgroup_->oom_killed();
   state_.finished = now_rfc3339();
   state_.pid = 0;
-  try {
-    if (cgroup_) cgroup_->remove();
-  } catch (const std::exception& e) {
-    state_.error = e.what();
-  }
   ExitFacts facts{state_.exit_code, state_.stop_requested, state_.restart_count, ran_for};
-  if (should_restart(policy_, facts)) {
+  const bool restart = should_restart(policy_, facts);
+  // An auto-removed container's cgroup goes after the exit code is sent (finish()):
+  // nobody reads its state, and `run --rm` need not wait for the kernel.
+  if (restart || !config_.auto_remove) remove_cgroup();
+  if (restart) {
     end_attach_sessions(state_.exit_code);  // as docker: an attached client sees this run end
     state_.status = Status::Restarting;
     restart_at_ = Clock::now() + backoff_.next(ran_for);
@@ -290,10 +289,20 @@ void Supervisor::finish() {
   end_attach_sessions(state_.exit_code);
   if (!trash.empty()) {
     drain_clients(std::chrono::milliseconds(1000));
+    remove_cgroup();
     std::error_code ignored;
     std::filesystem::remove_all(trash, ignored);
   }
   done_ = true;
+}
+
+void Supervisor::remove_cgroup() {
+  try {
+    if (cgroup_) cgroup_->remove();
+  } catch (const std::exception& e) {
+    state_.error = e.what();
+  }
+  cgroup_.reset();
 }
 
 void Supervisor::send_signal(int signal) {

@@ -62,6 +62,7 @@ class Supervisor {
   void read_output(int fd, const char* stream, bool until_eof);
   void save();
   void send_signal(int signal);
+  void remove_cgroup();
   std::optional<Clock::time_point> next_deadline() const;
 
   // supervisor_clients.cpp
