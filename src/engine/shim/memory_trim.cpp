@@ -27,9 +27,10 @@ void release_startup_memory() {
     if (!path) continue;
     std::string file(path);
     if (!file.empty() && file.back() == '\n') file.pop_back();
-    // Only read-only or executable mappings of our own binary: private writable ones
-    // (.data, .bss) hold state.
-    if (file != self || perms[1] == 'w') continue;
+    // Only the executable mappings of our own binary: code is never written, so its
+    // pages are the file's. Read-only mappings may hold relocated data (RELRO: GOT,
+    // ifunc slots) that would revert to the file's unrelocated bytes.
+    if (file != self || perms[2] != 'x' || perms[1] == 'w') continue;
     madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
   }
   fclose(maps);

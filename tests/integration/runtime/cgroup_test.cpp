@@ -195,7 +195,7 @@ TEST_CASE("the host's cgroup mode is detected as mountinfo says", "[cgroup]") {
 }
 
 // The tests below read v1 files: this host has v1 controllers (hybrid).
-TEST_CASE("create writes limits the kernel reads back; remove leaves no directory", "[cgroup]") {
+TEST_CASE("create writes limits the kernel reads back, remove leaves no directory", "[cgroup]") {
   REQUIRE(detect_cgroup_mode(kRoot) != CgroupMode::V2);
   TestParent parent;
   std::string relative = parent.name + "/limits";
@@ -241,7 +241,7 @@ TEST_CASE("create writes limits the kernel reads back; remove leaves no director
   for (const auto& c : mounted_controllers()) CHECK_FALSE(exists(kRoot + "/" + c + "/" + parent.name));
 }
 
-TEST_CASE("an added process is listed by pids() and in its /proc/<pid>/cgroup; its memory is counted",
+TEST_CASE("an added process is listed by pids() and in its /proc/<pid>/cgroup, its memory is counted",
           "[cgroup]") {
   TestParent parent;
   std::string relative = parent.name + "/member";

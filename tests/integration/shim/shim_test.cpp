@@ -74,7 +74,7 @@ TEST_CASE("shim: on-failure:2 restarts a failing container twice, then leaves it
   CHECK(count(c.log_text(), "run\\n") == 3);
 }
 
-TEST_CASE("shim: on-failure does not restart a clean exit; no never restarts", "[shim][restart]") {
+TEST_CASE("shim: on-failure does not restart a clean exit, no never restarts", "[shim][restart]") {
   BusyboxRootfs fs;
   for (const char* policy : {"on-failure", "no"}) {
     ShimContainer c(fs, {"sh", "-c", std::string(policy) == "no" ? "exit 1" : "exit 0"});
@@ -213,7 +213,7 @@ TEST_CASE("shim: a healthcheck past its timeout fails with Docker's message", "[
   CHECK(c.state().health->log.back().output == "Health check exceeded timeout (200ms)");
 }
 
-TEST_CASE("shim: an attach session from before the start gets all output and the exit code; auto_remove removes the container", "[shim]") {
+TEST_CASE("shim: an attach session from before the start gets all output and the exit code, and auto_remove removes the container", "[shim]") {
   BusyboxRootfs fs;
   ShimContainer c(fs, {"sh", "-c", "echo hello; echo oops >&2; exit 5"});
   c.config.auto_remove = true;

@@ -147,7 +147,7 @@ TEST_CASE("labels and sysctls are KEY=VALUE pairs", "[flags]") {
                       "invalid --sysctl \"kernel.shmmax\": expected KEY=VALUE");
 }
 
-TEST_CASE("-e entries follow the env files and take bare names from the environment", "[flags]") {
+TEST_CASE("flag -e entries follow the env files and take bare names from the environment", "[flags]") {
   TempDir dir;
   ::setenv("STACK_FLAGS_TEST_SET", "from-env", 1);
   ::unsetenv("STACK_FLAGS_TEST_UNSET");
@@ -169,7 +169,7 @@ TEST_CASE("a malformed env file names the file and the line", "[flags]") {
   CHECK_THROWS_AS(cli::read_env_file(dir.path + "/missing.env"), Error);
 }
 
-TEST_CASE("--entrypoint is one argument, and an empty one clears it", "[flags]") {
+TEST_CASE("flag --entrypoint is one argument, and an empty one clears it", "[flags]") {
   Parsed p = parse({"--entrypoint", "/bin/sh -c", "img", "x"});
   CHECK(p.request.entrypoint == Strings{"/bin/sh -c"});
   CHECK(p.entrypoint);

@@ -395,7 +395,7 @@ TEST_CASE("remove tries every controller and reports every failure at once", "[c
   CHECK_FALSE(fake.exists("pids/stack/c1"));
 }
 
-TEST_CASE("device access: docker's defaults plus the spec's devices; privileged allows all", "[cgroup]") {
+TEST_CASE("device access: docker's defaults plus the spec's devices, privileged allows all", "[cgroup]") {
   Spec spec;
   Device d;
   d.path = "/dev/fuse";

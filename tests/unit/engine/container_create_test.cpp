@@ -360,7 +360,7 @@ TEST_CASE("wrong memory values name the flag and the value", "[create]") {
   REQUIRE_THROWS_WITH(box.define(r), "invalid --shm-size \"-1\": invalid size: '-1'");
 }
 
-TEST_CASE("--cpus becomes a quota over a 100 ms period", "[create]") {
+TEST_CASE("flag --cpus becomes a quota over a 100 ms period", "[create]") {
   Sandbox box;
   CreateRequest r = box.request();
   r.cpus = "1.5";

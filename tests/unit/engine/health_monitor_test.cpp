@@ -49,7 +49,7 @@ TEST_CASE("healthcheck turns unhealthy after `retries` consecutive failures and 
   CHECK(h.failing_streak == 0);
 }
 
-TEST_CASE("healthcheck failures in the start period do not count; start_interval paces it", "[health]") {
+TEST_CASE("healthcheck failures in the start period do not count, start_interval paces it", "[health]") {
   HealthcheckConfig c = check(1);
   c.start_period_ms = 10000;
   c.start_interval_ms = 200;
