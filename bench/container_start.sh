@@ -6,10 +6,13 @@
 # Cases, on a busybox root filesystem made from Debian's busybox-static, no network:
 #   run --rm      `stack container run --rm --rootfs R true`: create, start, attach,
 #                 wait, remove; the whole life of a one-off container (budget 20 ms)
-#   create+start  `stack container create` then `stack container start` (detached)
-#   docker / podman `run --rm` of the same root filesystem imported as an image, when
-#                 they are installed and working (BENCH_INSTALL_PEERS=1 installs them
-#                 from Debian and starts dockerd; podman runs with --runtime runc)
+#   create, start `stack container create`, `stack container start` (detached), each
+#   docker / podman `run --rm --network none` of the same root filesystem imported as an
+#                 image. Debian's docker.io and podman are installed unless
+#                 BENCH_NO_INSTALL=1; dockerd is started when not running (and stopped
+#                 after); podman gets runtime runc and no default ulimits in
+#                 /etc/containers/containers.conf (crun refuses these hybrid cgroups).
+#                 A peer that cannot run is skipped with the reason.
 # Then the RSS of a shim supervising an idle container (budget 1.5 MiB), read from
 # /proc/PID/status. Prints a table; exits 1 when stack misses a budget or fails.
 # Timing by hyperfine (median of RUNS runs, default 30).
@@ -29,6 +32,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/stack-bench-start.XXXXXX")
 export STACK_ROOT=$WORK/root STACK_RUN_ROOT=$WORK/run
 cleanup() {
   "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1 || true
+  declare -F stop_dockerd >/dev/null && stop_dockerd
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -70,24 +74,41 @@ row "stack start (detached)" "$start_ms" "-" ""
 row "stack create + start" "$(awk -v a="$create_ms" -v b="$start_ms" 'BEGIN {printf "%.2f", a + b}')" "-" "sum of the two medians"
 
 # --- peers ----------------------------------------------------------------------------
-if [[ -n ${BENCH_INSTALL_PEERS:-} ]]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io podman >/dev/null || true
-  if command -v dockerd >/dev/null && ! docker info >/dev/null 2>&1; then
-    (dockerd >/dev/null 2>&1 &) ; for _ in $(seq 50); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
-  fi
+# docker and podman from Debian, installed unless BENCH_NO_INSTALL=1; dockerd is started
+# if it is not running (and stopped again at the end); podman needs runc and no default
+# ulimits on these hybrid-cgroup hosts (crun refuses them).
+started_dockerd=""
+if [[ -z ${BENCH_NO_INSTALL:-} ]]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io podman >/dev/null 2>&1 || true
 fi
-peer() {  # peer NAME CLI ARGS...
-  local name=$1; shift
+if command -v podman >/dev/null && ! grep -qs '^runtime *= *"runc"' /etc/containers/containers.conf; then
+  mkdir -p /etc/containers
+  printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\n' >>/etc/containers/containers.conf
+fi
+if command -v dockerd >/dev/null && ! docker info >/dev/null 2>&1; then
+  dockerd >"$WORK/dockerd.log" 2>&1 &
+  started_dockerd=$!
+  for _ in $(seq 100); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
+fi
+stop_dockerd() { [[ -z $started_dockerd ]] || { kill "$started_dockerd"; wait "$started_dockerd" 2>/dev/null; }; }
+peer() {  # peer NAME CLI ARGS...: `run --rm` of the busybox root filesystem imported as an image
+  local name=$1 ms
+  shift
   if ! "$@" info >/dev/null 2>&1; then
-    row "$name run --rm" "-" "-" "skipped: $1 not installed or not working"
+    row "$name run --rm" "-" "-" "skipped: $1 is not installed or not working"
     return
   fi
-  tar -C "$ROOTFS" -c . | "$@" import - stack-bench/busybox:latest >/dev/null
-  "$@" run --rm stack-bench/busybox true
-  local ms
-  ms=$(median_ms "$name" -w 1 "$* run --rm --network none stack-bench/busybox true") || ms="failed"
+  if ! tar -C "$ROOTFS" -c . | "$@" import - stack-bench/busybox:latest >/dev/null 2>"$WORK/$name.err"; then
+    row "$name run --rm" "-" "-" "skipped: import failed: $(head -c 120 "$WORK/$name.err")"
+    return
+  fi
+  if ! "$@" run --rm --network none stack-bench/busybox true >/dev/null 2>"$WORK/$name.err"; then
+    row "$name run --rm" "-" "-" "skipped: run failed: $(head -c 120 "$WORK/$name.err" | tr '\n' ' ')"
+  else
+    ms=$(median_ms "$name" -w 1 "$* run --rm --network none stack-bench/busybox true") || ms="failed"
+    row "$name run --rm" "$ms" "-" ""
+  fi
   "$@" rmi stack-bench/busybox:latest >/dev/null 2>&1 || true
-  row "$name run --rm" "$ms" "-" ""
 }
 if command -v docker >/dev/null; then peer docker docker; else row "docker run --rm" "-" "-" "skipped: not installed"; fi
 if command -v podman >/dev/null; then peer podman podman --runtime runc; else row "podman run --rm" "-" "-" "skipped: not installed"; fi
