@@ -12,8 +12,9 @@ PACKAGES=(
   libyaml-dev libfmt-dev libspdlog-dev libcli11-dev catch2 nlohmann-json3-dev libssl-dev libseccomp-dev
   # container tests: a static busybox for test root filesystems, tini for `init: true`
   busybox-static tini
-  # tests and benchmarks
-  python3 hyperfine
+  # tests and benchmarks (procps: `stack container top` runs ps; bsdutils: script(1)
+  # gives the terminal tests a terminal; iproute2: ip for the network checks)
+  python3 hyperfine procps bsdutils iproute2
 )
 
 missing=()
