@@ -1,17 +1,18 @@
 // `stack exec`: the command joins the container through the runtime's exec helper
-// (namespaces, cgroup, user, capabilities, seccomp). With a terminal, the helper's
-// command gets a new pty whose master this process pumps to and from the caller's
-// terminal, in raw mode, with window size changes passed on.
+// (namespaces, cgroup, user, capabilities, seccomp). With a terminal, the command opens
+// a new one in the container's /dev/pts and sends its master here; this process pumps
+// it to and from the caller's terminal, in raw mode, with window size changes passed on.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/fd_passing.hpp"
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/containers.hpp"
@@ -35,24 +36,6 @@ int status_code(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 1;
-}
-
-struct Pty {
-  UniqueFd master;
-  UniqueFd slave;
-};
-
-Pty open_pty(int size_from) {
-  Pty p;
-  p.master = UniqueFd(posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
-  if (!p.master || grantpt(p.master.get()) < 0 || unlockpt(p.master.get()) < 0) throw syscall_error("open a pseudo-terminal");
-  char name[128];
-  if (ptsname_r(p.master.get(), name, sizeof name) != 0) throw syscall_error("name the pseudo-terminal");
-  p.slave = UniqueFd(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
-  if (!p.slave) throw syscall_error(std::string("open ") + name);
-  winsize ws{};
-  if (ioctl(size_from, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) ioctl(p.master.get(), TIOCSWINSZ, &ws);
-  return p;
 }
 
 bool copy_some(int from, int to) {
@@ -127,12 +110,18 @@ int Containers::exec(const std::string& id, const ExecOptions& o) {
   if (!o.workdir.empty()) r.spec.process.cwd = o.workdir;
   r.spec.process.terminal = o.tty;
   if (o.tty) {
-    Pty pty = open_pty(0);
-    r.stdin_fd = r.stdout_fd = r.stderr_fd = pty.slave.get();
+    // The command opens its terminal in the container's /dev/pts and sends us the master.
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) throw syscall_error("create the console socket");
+    UniqueFd ours(pair[0]), theirs(pair[1]);
+    r.console_socket = theirs.get();
     const pid_t helper = runtime::start_exec(r);
-    pty.slave.reset();
+    theirs.reset();
+    UniqueFd master = base::receive_fd(ours.get());
+    winsize ws{};
+    if (ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) ioctl(master.get(), TIOCSWINSZ, &ws);
     if (o.detach) return 0;
-    return pump_terminal(helper, pty.master.get(), o.interactive);
+    return pump_terminal(helper, master.get(), o.interactive);
   }
   r.stdin_fd = o.interactive ? 0 : -1;
   r.stdout_fd = o.detach ? -1 : 1;

@@ -169,12 +169,14 @@ st "${RUN[@]}" --rm --name dup --rootfs "$R" true
 check "a removed container's name can be taken again" test "$rc" = 0
 st "${RUN[@]}" --rm --init --rootfs "$R" sh -c 'tr "\0" " " </proc/1/cmdline'
 check "--init runs the command under tini as PID 1" out_is "/sbin/docker-init -- sh -c tr \"\\0\" \" \" </proc/1/cmdline "
-st "${RUN[@]}" --rm -t --rootfs "$R" sh -c 'test -t 0 && test -t 1 && echo tty; stty size'
-check "-t gives the container a terminal (80x24 by default)" eval 'grep -q "^tty" "$TMP/out" && grep -q "^24 80" "$TMP/out"'
+st "${RUN[@]}" --rm -t --rootfs "$R" sh -c 'test -t 0 && test -t 1 && echo tty; stty size; tty'
+check "-t gives the container a terminal of its own /dev/pts (80x24 by default)" \
+  eval 'grep -q "^tty" "$TMP/out" && grep -q "^24 80" "$TMP/out" && grep -q "^/dev/pts/0" "$TMP/out"'
 st "${RUN[@]}" -d --name term --rootfs "$R" sleep 60
-script -qec "$STACK container exec -it term sh -c 'test -t 0 && echo exec-tty; exit 6'" /dev/null >"$TMP/out" 2>"$TMP/err" </dev/null
+script -qec "$STACK container exec -it term sh -c 'test -t 0 && echo exec-tty; tty; exit 6'" /dev/null >"$TMP/out" 2>"$TMP/err" </dev/null
 rc=$?
-check "exec -it runs the command on a terminal and passes its exit code" eval 'grep -q exec-tty "$TMP/out" && [[ $rc == 6 ]]'
+check "exec -it runs the command on a terminal and passes its exit code" \
+  eval 'grep -q exec-tty "$TMP/out" && grep -q "/dev/pts/[0-9]" "$TMP/out" && [[ $rc == 6 ]]'
 st container rm -f term
 
 st "${RUN[@]}" -d --name probe --health-cmd 'wget -qO- http://127.0.0.1:8080/ok' --health-interval 100ms \

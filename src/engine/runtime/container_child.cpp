@@ -18,6 +18,7 @@
 #include <fstream>
 #include <map>
 
+#include "base/fd_passing.hpp"
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/runtime/capabilities.hpp"
@@ -180,13 +181,32 @@ void run_steps(const ChildContext& c) {
   write_sysctls(spec.sysctl);
   finish_rootfs(spec);
   apply_rlimits(spec.process.rlimits);
-  become_process(spec, *c.seccomp, StdioFds{c.options->stdin_fd, c.options->stdout_fd, c.options->stderr_fd});
+  become_process(spec, *c.seccomp,
+                 StdioFds{c.options->stdin_fd, c.options->stdout_fd, c.options->stderr_fd, c.options->console_socket});
 }
 
 }  // namespace
 
-void become_process(const Spec& spec, const SeccompProgram& seccomp, const StdioFds& stdio) {
+// The terminal of a `tty: true` process comes from the container's own devpts (so
+// ttyname() and `tty` name it, as in Docker): opened here, its master sent to the
+// supervisor, its peer made stdin/stdout/stderr and owned by the process's user.
+StdioFds open_container_terminal(const StdioFds& stdio, uid_t uid) {
+  UniqueFd master(::open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC));
+  if (!master) throw syscall_error("open the container's /dev/ptmx");
+  int unlock = 0;
+  if (ioctl(master.get(), TIOCSPTLCK, &unlock) < 0) throw syscall_error("unlock the container's terminal");
+  const int peer = ioctl(master.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (peer < 0) throw syscall_error("open the container's terminal");
+  if (fchown(peer, uid, static_cast<gid_t>(-1)) < 0) throw syscall_error("give the terminal to its user");
+  base::send_fd(stdio.console_socket, master.get());
+  return StdioFds{peer, peer, peer, -1};
+}
+
+void become_process(const Spec& spec, const SeccompProgram& seccomp, const StdioFds& given_stdio) {
   const ResolvedUser user = resolve_user(spec.process.user, spec.process.group_add, "/etc");
+  const StdioFds stdio = spec.process.terminal && given_stdio.console_socket >= 0
+                             ? open_container_terminal(given_stdio, user.uid)
+                             : given_stdio;
   prepare_capabilities_for_setuid();  // keep the permitted set across setuid for apply_capabilities
   switch_user(user);
   apply_capabilities(spec.process.capabilities, user.uid == 0);

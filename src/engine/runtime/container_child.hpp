@@ -25,6 +25,9 @@ struct StdioFds {
   int in = -1;   // -1: /dev/null
   int out = -1;  // -1: inherited
   int err = -1;
+  // With spec.process.terminal: the process gets a new terminal from the container's
+  // own /dev/pts as stdin/stdout/stderr, and its master goes over this unix socket.
+  int console_socket = -1;
 };
 
 // The last steps shared by a container's init and `exec`: resolve the user in the

@@ -80,7 +80,7 @@ void forward_signals_to_command() {
       for (int s : kForwarded) signal(s, SIG_DFL);
       sigprocmask(SIG_SETMASK, &previous, nullptr);
       try {
-        become_process(r.spec, r.seccomp, StdioFds{r.stdin_fd, r.stdout_fd, r.stderr_fd});
+        become_process(r.spec, r.seccomp, StdioFds{r.stdin_fd, r.stdout_fd, r.stderr_fd, r.console_socket});
       } catch (const std::exception& e) {
         report(error_fd, e);
       }

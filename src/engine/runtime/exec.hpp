@@ -28,6 +28,8 @@ struct ExecRequest {
   // passed on to the command; with this set, SIGTERM kills it instead (healthcheck
   // timeouts must end the check, whatever it does with SIGTERM).
   bool kill_on_sigterm = false;
+  // With spec.process.terminal: as StartOptions::console_socket.
+  int console_socket = -1;
 };
 
 // Starts the command; returns the pid of the helper, whose exit status is the command's

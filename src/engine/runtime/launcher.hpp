@@ -34,6 +34,9 @@ struct StartOptions {
   int stdin_fd = -1;   // -1: /dev/null
   int stdout_fd = -1;  // -1: inherited
   int stderr_fd = -1;  // -1: inherited
+  // With spec.process.terminal: a unix socket; the container opens its terminal in its
+  // own /dev/pts and sends the master here before it execs (the stdio fds are unused).
+  int console_socket = -1;
 };
 
 struct StartedContainer {

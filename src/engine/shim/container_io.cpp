@@ -1,10 +1,11 @@
 #include "engine/shim/container_io.hpp"
 
 #include <fcntl.h>
-#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <termios.h>
 
+#include "base/fd_passing.hpp"
 #include "base/syscall_error.hpp"
 
 namespace stack::engine::shim {
@@ -21,37 +22,29 @@ void make_pipe(UniqueFd& shim_end, UniqueFd& child_end, bool shim_reads) {
   if (fcntl(shim_end.get(), F_SETFL, O_NONBLOCK) < 0) throw syscall_error("make the stdio pipe non-blocking");
 }
 
-void make_pty(ContainerIo& io, bool stdin_open) {
-  UniqueFd master(posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC));
-  if (!master) throw syscall_error("open a pseudo-terminal");
-  if (grantpt(master.get()) < 0 || unlockpt(master.get()) < 0) throw syscall_error("unlock the pseudo-terminal");
-  char name[128];
-  if (ptsname_r(master.get(), name, sizeof name) != 0) throw syscall_error("name the pseudo-terminal");
-  UniqueFd slave(::open(name, O_RDWR | O_NOCTTY | O_CLOEXEC));
-  if (!slave) throw syscall_error(std::string("open ") + name);
-  // Docker's default size until a client says otherwise.
-  struct winsize ws {};
-  ws.ws_row = 24;
-  ws.ws_col = 80;
-  ioctl(master.get(), TIOCSWINSZ, &ws);
-  if (fcntl(master.get(), F_SETFL, O_NONBLOCK) < 0) throw syscall_error("make the pty non-blocking");
-  if (stdin_open) {
-    io.in = UniqueFd(fcntl(master.get(), F_DUPFD_CLOEXEC, 3));
-    if (!io.in) throw syscall_error("duplicate the pty");
-  }
-  io.child_in = UniqueFd(fcntl(slave.get(), F_DUPFD_CLOEXEC, 3));
-  io.child_err = UniqueFd(fcntl(slave.get(), F_DUPFD_CLOEXEC, 3));
-  if (!io.child_in || !io.child_err) throw syscall_error("duplicate the pty");
-  io.child_out = std::move(slave);
-  io.out = std::move(master);
-}
-
 }  // namespace
 
 void ContainerIo::close_child_ends() {
   child_in.reset();
   child_out.reset();
   child_err.reset();
+  child_console.reset();
+}
+
+void ContainerIo::receive_terminal() {
+  UniqueFd master = base::receive_fd(console.get());
+  console.reset();
+  // Docker's default size until a client says otherwise.
+  struct winsize ws {};
+  ws.ws_row = 24;
+  ws.ws_col = 80;
+  ioctl(master.get(), TIOCSWINSZ, &ws);
+  if (fcntl(master.get(), F_SETFL, O_NONBLOCK) < 0) throw syscall_error("make the terminal non-blocking");
+  if (stdin_open) {
+    in = UniqueFd(fcntl(master.get(), F_DUPFD_CLOEXEC, 3));
+    if (!in) throw syscall_error("duplicate the terminal");
+  }
+  out = std::move(master);
 }
 
 void ContainerIo::resize(unsigned short rows, unsigned short cols) const {
@@ -65,8 +58,12 @@ void ContainerIo::resize(unsigned short rows, unsigned short cols) const {
 ContainerIo make_container_io(bool tty, bool stdin_open) {
   ContainerIo io;
   io.tty = tty;
+  io.stdin_open = stdin_open;
   if (tty) {
-    make_pty(io, stdin_open);
+    int pair[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) throw syscall_error("create the console socket");
+    io.console = UniqueFd(pair[0]);
+    io.child_console = UniqueFd(pair[1]);
     return io;
   }
   make_pipe(io.out, io.child_out, true);

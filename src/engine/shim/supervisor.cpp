@@ -112,9 +112,20 @@ void Supervisor::launch() {
   o.stdin_fd = io_.child_in ? io_.child_in.get() : -1;
   o.stdout_fd = io_.child_out.get();
   o.stderr_fd = io_.child_err ? io_.child_err.get() : io_.child_out.get();
+  o.console_socket = io_.child_console ? io_.child_console.get() : -1;
   std::filesystem::create_directories(o.rootfs);
   runtime::StartedContainer started = runtime::start_container(spec_, o);
   io_.close_child_ends();
+  if (io_.tty) {
+    try {
+      io_.receive_terminal();  // sent before the container's exec, which has happened
+    } catch (...) {
+      ::kill(started.pid, SIGKILL);
+      waitpid(started.pid, nullptr, 0);
+      started.cgroup.remove();
+      throw;
+    }
+  }
   pid_ = started.pid;
   cgroup_ = started.cgroup;
   started_at_ = Clock::now();
