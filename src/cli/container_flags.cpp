@@ -15,13 +15,9 @@ namespace {
 
 using engine::CreateRequest;
 
-// One value per occurrence, every occurrence kept in order (CLI11's vectors would
-// otherwise swallow the positionals that follow: `--cap-add X busybox`).
 CLI::Option* add_list(CLI::App& cmd, const std::string& names, std::vector<std::string>& into,
                       const std::string& description) {
-  return cmd.add_option(names, into, description)
-      ->allow_extra_args(false)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  return add_list_option(cmd, names, into, description);
 }
 
 template <typename T>
@@ -200,6 +196,13 @@ void add_health_flags(CLI::App& cmd, CreateRequest& r) {
 }
 
 }  // namespace
+
+CLI::Option* add_list_option(CLI::App& cmd, const std::string& names, std::vector<std::string>& into,
+                             const std::string& description) {
+  return cmd.add_option(names, into, description)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
 
 void add_create_flags(CLI::App& cmd, CreateRequest& request) {
   cmd.set_help_flag("--help", "Print this help message and exit");  // -h is --hostname, as docker

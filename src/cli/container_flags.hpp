@@ -36,6 +36,12 @@ namespace stack::cli {
 // from the parse, naming the flag and the value.
 void add_create_flags(CLI::App& cmd, engine::CreateRequest& request);
 
+// A repeatable flag with one value per occurrence, every occurrence kept in order
+// (CLI11's vector options would otherwise swallow the positionals that follow:
+// `exec -e A=1 web sh`).
+CLI::Option* add_list_option(CLI::App& cmd, const std::string& names, std::vector<std::string>& into,
+                             const std::string& description);
+
 bool rootfs_given(const CLI::App& cmd);
 bool entrypoint_given(const CLI::App& cmd);
 

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/container_engine.hpp"
+#include "cli/container_flags.hpp"
 #include "cli/container_format.hpp"
 #include "engine/log_reader.hpp"
 
@@ -116,7 +117,7 @@ void add_ls(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_flag("-q,--quiet", o->quiet, "Only display container IDs");
   cmd->add_flag("--no-trunc", o->no_trunc, "Don't truncate output");
   cmd->add_option("--format", o->format, "Format output: table, json, or a template such as '{{.Names}}'");
-  cmd->add_option("-f,--filter", o->filters, "Filter output (name=, id=, status=, label=)");
+  add_list_option(*cmd, "-f,--filter", o->filters, "Filter output (name=, id=, status=, label=)");
   cmd->callback([&g, &exit_code, o] {
     run_ls(g, *o);
     exit_code = 0;

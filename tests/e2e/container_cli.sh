@@ -96,6 +96,10 @@ id=$(cat "$TMP/out")
 st container ls
 check "ls shows the running container with docker's columns" \
   eval 'out_has "CONTAINER ID" && out_has "${id:0:12}" && out_has "Up " && out_has web'
+st container ls --filter name=web --filter status=running -q
+check "ls --filter keeps what matches every filter" out_is "${id:0:12}"
+st container ls --filter name=nothing-like-it -q
+check "ls --filter leaves out what does not match" out_is ""
 eventually grep -q ready "$STACK_ROOT/containers/$id/$id-json.log"
 st container logs web
 check "logs prints what the container wrote" out_is ready
@@ -158,6 +162,24 @@ eventually eval '[[ $("$STACK" container inspect -f "{{.State.Status}}" flaky) =
 st container inspect -f '{{.RestartCount}}' flaky
 check "--restart on-failure:2 restarts twice" out_is 2
 st container rm -f flaky
+
+# --- process settings, follow ---------------------------------------------------------------
+echo 'FROM_FILE=yes' >"$TMP/env"
+st "${RUN[@]}" --rm -e A=1 --env-file "$TMP/env" -w /tmp -u 65534:65534 --rootfs "$R" \
+  sh -c 'echo "$A $FROM_FILE $(pwd) $(id -u):$(id -g)"'
+check "run applies -e, --env-file, -w and -u" out_is "1 yes /tmp 65534:65534"
+st "${RUN[@]}" -d --name follow --rootfs "$R" sh -c 'for i in 1 2 3; do echo line-$i; sleep 0.2; done'
+st container logs -f follow
+check "logs -f follows until the container exits" out_is "line-1
+line-2
+line-3"
+st container exec follow true
+check "exec into an exited container is refused" eval '[[ $rc != 0 ]] && err_has "is not running"'
+st container rm follow
+st "${RUN[@]}" -d --name workdir --rootfs "$R" sleep 60
+st container exec -w /etc -u 65534 -e B=2 workdir sh -c 'echo "$(pwd) $(id -u) $B"'
+check "exec applies -w, -u and -e" out_is "/etc 65534 2"
+st container rm -f workdir
 
 # --- names, init, terminals -------------------------------------------------------------
 st "${RUN[@]}" -d --name dup --rootfs "$R" sleep 60
