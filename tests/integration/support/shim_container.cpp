@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "base/files.hpp"
+#include "engine/runtime/cgroup.hpp"
 #include "engine/runtime/spec_json.hpp"
 #include "engine/shim_client.hpp"
 #include "support/container_run.hpp"
@@ -67,6 +68,12 @@ ShimContainer::~ShimContainer() {
       ::kill(s.pid, SIGKILL);
       eventually([&] { return !process_alive(s.pid); });
     }
+  } catch (const std::exception&) {
+  }
+  // A container whose shim was killed keeps its cgroup: nobody else removes it.
+  try {
+    engine::runtime::Cgroup(engine::runtime::detect_cgroup_mode(), "/sys/fs/cgroup", spec.cgroup_parent + "/" + id_)
+        .remove();
   } catch (const std::exception&) {
   }
   std::error_code ec;
