@@ -40,6 +40,19 @@ std::string read_stdin() {
   return std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
 }
 
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode,
                        Durability durability) {
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
@@ -51,13 +64,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     ::unlink(temp.c_str());
     return syscall_error(what + " " + temp, err);
   };
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw fail("write");
-    done += static_cast<size_t>(n);
-  }
+  if (!write_all(fd.get(), content)) throw fail("write");
   if (::fchmod(fd.get(), mode) < 0) throw fail("chmod");
   if (durability == Durability::Sync && ::fsync(fd.get()) < 0) throw fail("fsync");
   fd.reset();

@@ -30,6 +30,10 @@ enum class Durability { Sync, Replace };
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644,
                        Durability durability = Durability::Sync);
 
+// Writes all of `data` to `fd`, retrying short writes and EINTR. False on failure,
+// with errno saying why (EIO for a write that made no progress).
+bool write_all(int fd, std::string_view data);
+
 // Lexically normal absolute form of `path` resolved against `base` (no symlinks resolved).
 std::filesystem::path absolute_from(const std::filesystem::path& base, const std::filesystem::path& path);
 

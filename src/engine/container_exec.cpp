@@ -12,9 +12,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "base/files.hpp"
 #include "base/fd_passing.hpp"
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
+#include "base/wait_status.hpp"
 #include "engine/containers.hpp"
 #include "engine/runtime/exec.hpp"
 #include "engine/runtime/launcher.hpp"
@@ -32,24 +34,12 @@ void set_env(std::vector<std::string>& env, const std::string& kv) {
   env.push_back(kv);
 }
 
-int status_code(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
-}
-
 bool copy_some(int from, int to) {
   char buf[16384];
   const ssize_t n = ::read(from, buf, sizeof buf);
   if (n < 0 && errno == EINTR) return true;
   if (n <= 0) return false;
-  for (ssize_t done = 0; done < n;) {
-    const ssize_t w = ::write(to, buf + done, n - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    done += w;
-  }
-  return true;
+  return base::write_all(to, std::string_view(buf, static_cast<size_t>(n)));
 }
 
 // Pumps between the caller's terminal and the pty until the command ends.
@@ -87,7 +77,7 @@ int pump_terminal(pid_t helper, int master, bool interactive) {
   }
   if (!exited) waitpid(helper, &status, 0);
   if (raw) tcsetattr(0, TCSANOW, &saved);
-  return status_code(status);
+  return base::exit_code_of(status);
 }
 
 }  // namespace
@@ -100,8 +90,7 @@ int Containers::exec(const std::string& id, const ExecOptions& o) {
   runtime::ExecRequest r;
   r.container_pid = v.state.pid;
   r.spec = spec(id);
-  const runtime::Cgroup cgroup(runtime::detect_cgroup_mode("/sys/fs/cgroup"), "/sys/fs/cgroup",
-                               r.spec.cgroup_parent + "/" + id);
+  const runtime::Cgroup cgroup = runtime::container_cgroup(r.spec.cgroup_parent, id);
   r.cgroup = &cgroup;
   r.seccomp = runtime::seccomp_program_for(r.spec, layout_.seccomp_cache_dir());
   r.spec.process.args = o.args;

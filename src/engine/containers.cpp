@@ -35,12 +35,6 @@ std::string random_id() {
   return id;
 }
 
-std::string now_rfc3339() {
-  timespec t{};
-  clock_gettime(CLOCK_REALTIME, &t);
-  return shim::format_log_time(t);
-}
-
 bool valid_name(const std::string& name) {
   if (name.size() < 2 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
   for (char c : name)
@@ -79,11 +73,6 @@ bool is_shim(pid_t pid) { return pid > 0 && proc_text(pid, "comm") == "stack-shi
 bool is_container_init(pid_t pid, const std::string& cgroup_relative) {
   if (pid <= 0 || !not_zombie(pid)) return false;
   return proc_text(pid, "cgroup").find("/" + cgroup_relative + "\n") != std::string::npos;
-}
-
-runtime::Cgroup cgroup_of(const runtime::Spec& spec, const std::string& id) {
-  const std::string root = "/sys/fs/cgroup";
-  return runtime::Cgroup(runtime::detect_cgroup_mode(root), root, spec.cgroup_parent + "/" + id);
 }
 
 bool wait_gone(pid_t pid, const std::string& cgroup_relative, std::chrono::milliseconds budget) {
@@ -138,7 +127,7 @@ Containers::Pending Containers::plan_create(const CreateRequest& request) {
                       "You have to remove (or rename) that container to be able to reuse that name.");
   }
   p.def.config.name = name;
-  p.def.config.created = now_rfc3339();
+  p.def.config.created = shim::now_rfc3339();
   return p;
 }
 
@@ -232,7 +221,7 @@ void Containers::stop(const std::string& id, std::optional<int> timeout_s, const
 // The shim is gone: signal the init ourselves, wait, escalate, then record the end.
 void Containers::stop_without_shim(const ContainerView& v, int signal, int timeout_s) {
   const runtime::Spec s = spec(v.config.id);
-  runtime::Cgroup cgroup = cgroup_of(s, v.config.id);
+  runtime::Cgroup cgroup = runtime::container_cgroup(s.cgroup_parent, v.config.id);
   const pid_t pid = v.state.pid;
   int ended_by = signal;
   if (is_container_init(pid, cgroup.relative())) {
@@ -251,7 +240,7 @@ void Containers::stop_without_shim(const ContainerView& v, int signal, int timeo
   state.pid = 0;
   state.stop_requested = true;
   state.exit_code = 128 + ended_by;
-  state.finished = now_rfc3339();
+  state.finished = shim::now_rfc3339();
   state.error = "its supervisor (stack-shim) had died; the exit code is the signal that stopped it";
   try {
     cgroup.remove();
@@ -295,7 +284,7 @@ int Containers::wait(const std::string& id) {
     return std::stoi(shim_request(layout_, id, "wait"));
   } catch (const ShimGone&) {
     const runtime::Spec s = spec(id);
-    wait_gone(v.state.pid, cgroup_of(s, id).relative(), std::chrono::hours(24 * 365));
+    wait_gone(v.state.pid, runtime::container_cgroup(s.cgroup_parent, id).relative(), std::chrono::hours(24 * 365));
     return view(id).state.exit_code;
   }
 }
@@ -326,7 +315,7 @@ void Containers::remove_files(const std::string& id) {
     // unreadable records: there is no cgroup to name, the files still go
   }
   try {
-    if (s) cgroup_of(*s, id).remove();
+    if (s) runtime::container_cgroup(s->cgroup_parent, id).remove();
   } catch (const std::exception& e) {
     failure = e.what();
   }
@@ -384,7 +373,7 @@ ContainerView Containers::view(const std::string& id) const {
   }
   v.shim_alive = is_shim(v.state.shim_pid);
   if (is_live(v.state.status) && !v.shim_alive) {
-    const std::string relative = spec(id).cgroup_parent + "/" + id;
+    const std::string relative = runtime::container_cgroup(spec(id).cgroup_parent, id).relative();
     if (is_container_init(v.state.pid, relative)) {
       v.state.status = Status::Running;  // supervised no more, but running
     } else {
@@ -422,7 +411,7 @@ runtime::Spec Containers::spec(const std::string& id) const {
 std::vector<pid_t> Containers::processes(const std::string& id) const {
   const ContainerView v = view(id);
   if (!is_live(v.state.status)) throw Error("container " + id + " is not running");
-  return cgroup_of(spec(id), id).pids();
+  return runtime::container_cgroup(spec(id).cgroup_parent, id).pids();
 }
 
 }  // namespace stack::engine

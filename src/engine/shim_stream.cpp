@@ -11,22 +11,12 @@
 #include <cstdlib>
 #include <optional>
 
+#include "base/files.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/shim_protocol.hpp"
 
 namespace stack::engine {
 namespace {
-
-bool write_all(int fd, const char* data, size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= n;
-  }
-  return true;
-}
 
 // Puts the caller's terminal in raw mode for the session and restores it after.
 class RawTerminal {
@@ -68,7 +58,7 @@ class FrameReader {
       if (buffer_.size() < 8 + n) break;
       const char* payload = buffer_.data() + 8;
       if (h[0] == shim_protocol::kExit) return std::atoi(std::string(payload, n).c_str());
-      write_all(h[0] == shim_protocol::kStderr ? err_ : out_, payload, n);
+      base::write_all(h[0] == shim_protocol::kStderr ? err_ : out_, std::string_view(payload, n));
       buffer_.erase(0, 8 + n);
     }
     return std::nullopt;

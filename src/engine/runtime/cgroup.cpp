@@ -194,6 +194,10 @@ void Cgroup::create(const Resources& resources) {
   made.release();
 }
 
+Cgroup container_cgroup(const std::string& parent, const std::string& id, const std::string& root) {
+  return Cgroup(detect_cgroup_mode(root), root, parent + "/" + id);
+}
+
 void Cgroup::restrict_devices(const DeviceAccess& access) {
   if (mode_ == CgroupMode::V2) return;
   const std::string dir = path("devices");

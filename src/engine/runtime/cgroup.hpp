@@ -74,6 +74,10 @@ class Cgroup {
 // v1 controller directories (memory, cpu, ...) with or without "unified" -> V1/Hybrid.
 CgroupMode detect_cgroup_mode(const std::string& root = "/sys/fs/cgroup");
 
+// The cgroup of container `id` under `parent` (the spec's cgroup_parent), in the mode
+// the host has: the one place that names a container's cgroup.
+Cgroup container_cgroup(const std::string& parent, const std::string& id, const std::string& root = "/sys/fs/cgroup");
+
 // The v1 controllers a container cgroup is made in (those mounted under the root).
 const std::vector<std::string>& v1_controllers();
 

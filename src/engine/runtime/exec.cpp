@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "base/syscall_error.hpp"
+#include "base/wait_status.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/runtime/container_child.hpp"
 
@@ -26,12 +27,6 @@ void report(int fd, const std::exception& e) {
   if (const auto* err = dynamic_cast<const Error*>(&e); err && !err->hint().empty()) message += "\n" + err->hint();
   ssize_t unused = ::write(fd, message.data(), message.size());
   (void)unused;
-}
-
-int exit_status_of(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 1;
 }
 
 volatile sig_atomic_t g_command_pid = 0;
@@ -92,7 +87,7 @@ void forward_signals_to_command() {
     int status = 0;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
-    _exit(exit_status_of(status));
+    _exit(base::exit_code_of(status));
   } catch (const std::exception& e) {
     report(error_fd, e);
   }
@@ -153,7 +148,7 @@ int run_exec(const ExecRequest& r) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  return exit_status_of(status);
+  return base::exit_code_of(status);
 }
 
 }  // namespace stack::engine::runtime

@@ -83,7 +83,7 @@ StartedContainer start_container(const Spec& spec, const StartOptions& o) {
     }
   }
 
-  Cgroup cgroup(detect_cgroup_mode(o.cgroup_root), o.cgroup_root, spec.cgroup_parent + "/" + o.id);
+  Cgroup cgroup = container_cgroup(spec.cgroup_parent, o.id, o.cgroup_root);
   cgroup.create(spec.resources);
   try {
     cgroup.restrict_devices(device_access(spec));

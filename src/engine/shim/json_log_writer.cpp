@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "base/files.hpp"
 #include "base/syscall_error.hpp"
 
 namespace stack::engine::shim {
@@ -32,6 +33,12 @@ std::string format_log_time(const timespec& t) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", utc.tm_year + 1900, utc.tm_mon + 1,
                 utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<long>(t.tv_nsec));
   return buf;
+}
+
+std::string now_rfc3339() {
+  timespec t{};
+  clock_gettime(CLOCK_REALTIME, &t);
+  return format_log_time(t);
 }
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -106,13 +113,7 @@ void JsonLogWriter::append_entry(std::string_view stream, std::string_view text,
   line += stream;
   line += "\",\"time\":\"" + format_log_time(now) + "\"}\n";
   if (max_size_ > 0 && size_ > 0 && size_ + line.size() > max_size_) rotate();
-  size_t done = 0;
-  while (done < line.size()) {
-    ssize_t n = ::write(fd_.get(), line.data() + done, line.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw syscall_error("write log file " + path_);
-    done += static_cast<size_t>(n);
-  }
+  if (!base::write_all(fd_.get(), line)) throw syscall_error("write log file " + path_);
   size_ += line.size();
 }
 

@@ -45,6 +45,8 @@ class JsonLogWriter {
 
 // RFC 3339 with nanoseconds in UTC, as Docker writes log times.
 std::string format_log_time(const timespec& t);
+// The current time in that form, as Docker writes state times too.
+std::string now_rfc3339();
 // JSON string escaping of arbitrary bytes (invalid UTF-8 becomes U+FFFD, as Go's encoder).
 void append_json_string(std::string& out, std::string_view text);
 

@@ -11,18 +11,13 @@
 
 #include "base/files.hpp"
 #include "base/syscall_error.hpp"
+#include "base/wait_status.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/spec_json.hpp"
 #include "engine/shim/memory_trim.hpp"
 
 namespace stack::engine::shim {
 namespace {
-
-int exit_code_of(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 255;
-}
 
 std::string one_line(std::string text) {
   std::replace(text.begin(), text.end(), '\n', ' ');
@@ -31,12 +26,6 @@ std::string one_line(std::string text) {
 }
 
 }  // namespace
-
-std::string now_rfc3339() {
-  timespec t{};
-  clock_gettime(CLOCK_REALTIME, &t);
-  return format_log_time(t);
-}
 
 Supervisor::Supervisor(const ShimOptions& options)
     : opt_(options),
@@ -256,7 +245,7 @@ void Supervisor::on_container_exit(int status) {
   if (health_run_) abandon_health_check("the container exited");
   health_.reset();
   kill_at_.reset();
-  state_.exit_code = exit_code_of(status);
+  state_.exit_code = base::exit_code_of(status);
   state_.oom_killed = cgroup_ && cgroup_->oom_killed();
   state_.finished = now_rfc3339();
   state_.pid = 0;

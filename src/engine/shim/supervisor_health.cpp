@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "base/syscall_error.hpp"
+#include "base/wait_status.hpp"
 #include "engine/runtime/exec.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/shim/supervisor_impl.hpp"
@@ -57,7 +58,7 @@ void Supervisor::on_health_output() {
 
 void Supervisor::on_health_exit(int status) {
   if (health_run_->output) on_health_output();
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  const int code = base::exit_code_of(status);
   HealthResult result{health_run_->start, now_rfc3339(), code, std::move(health_run_->text)};
   health_run_.reset();
   if (!health_ || !state_.health) return;

@@ -110,7 +110,5 @@ class Supervisor {
   bool done_ = false;
 };
 
-// RFC 3339 (nanoseconds, UTC) of the current time, as Docker writes state times.
-std::string now_rfc3339();
 
 }  // namespace stack::engine::shim

@@ -72,8 +72,7 @@ ShimContainer::~ShimContainer() {
   }
   // A container whose shim was killed keeps its cgroup: nobody else removes it.
   try {
-    engine::runtime::Cgroup(engine::runtime::detect_cgroup_mode(), "/sys/fs/cgroup", spec.cgroup_parent + "/" + id_)
-        .remove();
+    engine::runtime::container_cgroup(spec.cgroup_parent, id_).remove();
   } catch (const std::exception&) {
   }
   std::error_code ec;
