@@ -84,24 +84,23 @@ void run_ls(const GlobalOptions& g, const LsOptions& o) {
     } catch (const Error&) {
       // a dead container whose records are unreadable: listed without its command
     }
-    const std::string image = v.config.image.empty() ? v.config.rootfs : v.config.image;
-    std::vector<std::string> row = {id,
-                                    image,
-                                    command_text(spec.process.args, o.no_trunc),
-                                    human_duration(seconds_since(v.config.created)) + " ago",
-                                    status_text(v),
-                                    "",
-                                    v.config.name};
+    const nlohmann::json fields = {{"ID", id},
+                                   {"Image", v.config.image.empty() ? v.config.rootfs : v.config.image},
+                                   {"Command", command_text(spec.process.args, o.no_trunc)},
+                                   {"CreatedAt", v.config.created},
+                                   {"RunningFor", human_duration(seconds_since(v.config.created)) + " ago"},
+                                   {"Status", status_text(v)},
+                                   {"State", engine::status_name(v.state.status)},
+                                   {"Ports", ""},
+                                   {"Names", v.config.name}};
     if (o.format == "json") {
-      nlohmann::json j = {{"ID", row[0]},      {"Image", row[1]},  {"Command", row[2]}, {"CreatedAt", v.config.created},
-                          {"RunningFor", row[3]}, {"Status", row[4]}, {"State", engine::status_name(v.state.status)},
-                          {"Ports", ""},        {"Names", row[6]}};
-      fmt::print("{}\n", j.dump());
+      fmt::print("{}\n", fields.dump());
     } else if (!o.format.empty() && o.format != "table") {
-      nlohmann::json j = {{"ID", row[0]}, {"Image", row[1]}, {"Command", row[2]}, {"RunningFor", row[3]},
-                          {"Status", row[4]}, {"State", engine::status_name(v.state.status)}, {"Names", row[6]}};
-      fmt::print("{}\n", render_template(o.format, j));
+      fmt::print("{}\n", render_template(o.format, fields));
     } else {
+      std::vector<std::string> row;
+      for (const char* column : {"ID", "Image", "Command", "RunningFor", "Status", "Ports", "Names"})
+        row.push_back(fields[column].get<std::string>());
       rows.push_back(std::move(row));
     }
   }

@@ -9,7 +9,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "base/files.hpp"
@@ -20,6 +19,7 @@
 #include "engine/containers.hpp"
 #include "engine/runtime/exec.hpp"
 #include "engine/runtime/launcher.hpp"
+#include "engine/terminal.hpp"
 
 namespace stack::engine {
 namespace {
@@ -44,13 +44,7 @@ bool copy_some(int from, int to) {
 
 // Pumps between the caller's terminal and the pty until the command ends.
 int pump_terminal(pid_t helper, int master, bool interactive) {
-  termios saved{};
-  const bool raw = interactive && isatty(0) && tcgetattr(0, &saved) == 0;
-  if (raw) {
-    termios t = saved;
-    cfmakeraw(&t);
-    tcsetattr(0, TCSANOW, &t);
-  }
+  const RawTerminal raw(interactive ? 0 : -1);
   sigset_t mask;
   sigemptyset(&mask);
   sigaddset(&mask, SIGWINCH);
@@ -76,7 +70,6 @@ int pump_terminal(pid_t helper, int master, bool interactive) {
     if (exited && !(fds[0].revents & POLLIN)) break;
   }
   if (!exited) waitpid(helper, &status, 0);
-  if (raw) tcsetattr(0, TCSANOW, &saved);
   return base::exit_code_of(status);
 }
 

@@ -84,9 +84,17 @@ bool wait_gone(pid_t pid, const std::string& cgroup_relative, std::chrono::milli
   return true;
 }
 
-// Frees the names that point at the container (one, unless its records were lost).
+// Frees the name that points at the container: the one its config names, or, when its
+// records were lost, whichever links to its id.
 void release_name(const Layout& layout, const std::string& id) {
   std::error_code ec;
+  try {
+    const std::string name = load_config(layout.container_dir(id)).name;
+    if (!name.empty() && fs::read_symlink(layout.name_path(name), ec).string() == id)
+      ::unlink(layout.name_path(name).c_str());
+    return;
+  } catch (const Error&) {
+  }
   for (const auto& entry : fs::directory_iterator(layout.names_dir(), ec)) {
     std::error_code link_ec;
     if (fs::read_symlink(entry.path(), link_ec).string() == id) ::unlink(entry.path().c_str());

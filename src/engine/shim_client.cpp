@@ -23,6 +23,14 @@ extern char** environ;
 namespace stack::engine {
 namespace {
 
+// The ends handed to the shim are dup'ed onto fds 3, 4 and 5 in order; one that sat on
+// one of those numbers would be overwritten first. Moved to 10 or above, they cannot.
+UniqueFd above_child_fds(UniqueFd fd, const std::string& what) {
+  UniqueFd moved(fcntl(fd.get(), F_DUPFD_CLOEXEC, 10));
+  if (!moved) throw syscall_error("duplicate " + what);
+  return moved;
+}
+
 // Reads one line (without its newline) from a blocking fd; "" at EOF.
 std::string read_line(int fd) {
   std::string line;
@@ -53,11 +61,8 @@ Spawned spawn_shim(const Layout& layout, const std::string& id, const std::strin
   const std::string binary = shim_binary();
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) throw syscall_error("create the shim's sync pipe");
-  UniqueFd read_end(fds[0]), pipe_write(fds[1]);
-  // Above the stdio range, so the dup onto fd 3 in the child is always a real dup.
-  UniqueFd write_end(fcntl(pipe_write.get(), F_DUPFD_CLOEXEC, 10));
-  if (!write_end) throw syscall_error("duplicate the shim's sync pipe");
-  pipe_write.reset();
+  UniqueFd read_end(fds[0]);
+  UniqueFd write_end = above_child_fds(UniqueFd(fds[1]), "the shim's sync pipe");
   std::vector<std::string> args = {binary,          "--id",           id,
                                    "--bundle",      layout.container_dir(id),
                                    "--run-dir",     layout.container_run_dir(id),
@@ -158,27 +163,18 @@ std::string shim_request(const Layout& layout, const std::string& id, const std:
   throw ShimGone("the supervisor of container " + id + " went away before answering");
 }
 
-// A pipe's two ends, both above the stdio range (the dups in the child are real dups).
-std::pair<UniqueFd, UniqueFd> high_pipe() {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) < 0) throw syscall_error("create a pipe for the shim");
-  UniqueFd r(fds[0]), w(fds[1]);
-  UniqueFd hr(fcntl(r.get(), F_DUPFD_CLOEXEC, 10)), hw(fcntl(w.get(), F_DUPFD_CLOEXEC, 10));
-  if (!hr || !hw) throw syscall_error("duplicate a pipe for the shim");
-  return {std::move(hr), std::move(hw)};
-}
-
 int start_attached(const Layout& layout, const std::string& id, const std::string& name, const AttachStreams& streams,
                    const std::function<void()>& before_go) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) throw syscall_error("create the attach socket pair");
-  UniqueFd ours(pair[0]), low_theirs(pair[1]);
-  // Above the stdio range, so the dup onto fd 4 in the child is always a real dup.
-  UniqueFd theirs(fcntl(low_theirs.get(), F_DUPFD_CLOEXEC, 10));
-  if (!theirs) throw syscall_error("duplicate the attach socket");
-  low_theirs.reset();
-  std::pair<UniqueFd, UniqueFd> go;
-  if (before_go) go = high_pipe();
+  UniqueFd ours(pair[0]);
+  UniqueFd theirs = above_child_fds(UniqueFd(pair[1]), "the attach socket");
+  std::pair<UniqueFd, UniqueFd> go;  // read end (the shim's), write end
+  if (before_go) {
+    int go_fds[2];
+    if (pipe2(go_fds, O_CLOEXEC) < 0) throw syscall_error("create the shim's go pipe");
+    go = {above_child_fds(UniqueFd(go_fds[0]), "the shim's go pipe"), UniqueFd(go_fds[1])};
+  }
   Spawned s = spawn_shim(layout, id, name, theirs.get(), before_go ? go.first.get() : -1);
   theirs.reset();
   if (before_go) {

@@ -5,7 +5,6 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -14,28 +13,10 @@
 #include "base/files.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/shim_protocol.hpp"
+#include "engine/terminal.hpp"
 
 namespace stack::engine {
 namespace {
-
-// Puts the caller's terminal in raw mode for the session and restores it after.
-class RawTerminal {
- public:
-  explicit RawTerminal(int fd) : fd_(fd) {
-    if (fd < 0 || !isatty(fd) || tcgetattr(fd, &saved_) < 0) return;
-    termios raw = saved_;
-    cfmakeraw(&raw);
-    active_ = tcsetattr(fd, TCSANOW, &raw) == 0;
-  }
-  ~RawTerminal() {
-    if (active_) tcsetattr(fd_, TCSANOW, &saved_);
-  }
-
- private:
-  int fd_;
-  termios saved_{};
-  bool active_ = false;
-};
 
 void send_size(const Layout& layout, const std::string& id, int tty_fd) {
   winsize ws{};
