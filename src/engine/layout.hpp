@@ -6,10 +6,11 @@
 //                                      symlink(2), which fails if it exists: no lock needed)
 //   <root>/cache/seccomp/              compiled seccomp programs
 //   <run_root>/containers/<id>/        shim.sock (the shim's control socket)
-//   <run_root>/locks/                  flock files (container names, ...)
 #pragma once
 
 #include <string>
+
+#include "engine/shim_protocol.hpp"
 
 namespace stack::engine {
 
@@ -29,7 +30,6 @@ class Layout {
   const Roots& roots() const { return roots_; }
   std::string containers_dir() const { return roots_.root + "/containers"; }
   std::string container_dir(const std::string& id) const { return containers_dir() + "/" + id; }
-  std::string config_path(const std::string& id) const { return container_dir(id) + "/config.json"; }
   std::string spec_path(const std::string& id) const { return container_dir(id) + "/spec.json"; }
   std::string log_path(const std::string& id) const { return container_dir(id) + "/" + id + "-json.log"; }
   std::string rootfs_dir(const std::string& id) const { return container_dir(id) + "/rootfs"; }
@@ -40,8 +40,9 @@ class Layout {
   std::string name_path(const std::string& name) const { return names_dir() + "/" + name; }
 
   std::string container_run_dir(const std::string& id) const { return roots_.run_root + "/containers/" + id; }
-  std::string shim_socket(const std::string& id) const { return container_run_dir(id) + "/shim.sock"; }
-  std::string locks_dir() const { return roots_.run_root + "/locks"; }
+  std::string shim_socket(const std::string& id) const {
+    return container_run_dir(id) + "/" + shim_protocol::kSocketName;
+  }
 
  private:
   Roots roots_;
