@@ -22,6 +22,7 @@
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/runtime/capabilities.hpp"
+#include "engine/runtime/cgroup_fs.hpp"
 #include "engine/runtime/child_handshake.hpp"
 #include "engine/runtime/rootfs.hpp"
 #include "engine/runtime/users.hpp"
@@ -43,12 +44,11 @@ void write_sysctls(const std::map<std::string, std::string>& sysctls) {
     std::string path = "/proc/sys/" + key;
     for (size_t i = 10; i < path.size(); ++i)
       if (path[i] == '.') path[i] = '/';
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw syscall_error("sysctl " + key + "=" + value + ": open " + path);
-    ssize_t n = ::write(fd, value.data(), value.size());
-    int err = errno;
-    ::close(fd);
-    if (n != static_cast<ssize_t>(value.size())) throw syscall_error("sysctl " + key + "=" + value, err);
+    try {
+      cgroupfs::write_value(path, value);
+    } catch (const Error& e) {
+      throw e.wrap("sysctl " + key + "=" + value);
+    }
   }
 }
 

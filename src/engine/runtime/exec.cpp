@@ -95,10 +95,7 @@ pid_t start_exec(const ExecRequest& r) {
   pipes.go_read.reset();
   pipes.error_write.reset();
   try {
-    if (r.cgroup) {
-      Cgroup cgroup = *r.cgroup;  // a handle: same directories
-      cgroup.add_process(pid);
-    }
+    if (r.cgroup) r.cgroup->add_process(pid);
   } catch (...) {
     kill_and_reap(pid);
     throw;

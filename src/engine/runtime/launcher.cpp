@@ -10,23 +10,12 @@
 
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
+#include "engine/runtime/cgroup_fs.hpp"
 #include "engine/runtime/child_handshake.hpp"
 #include "engine/runtime/container_child.hpp"
 #include "engine/runtime/namespace_kinds.hpp"
 
 namespace stack::engine::runtime {
-namespace {
-
-void write_oom_score_adj(pid_t pid, int value) {
-  const std::string path = "/proc/" + std::to_string(pid) + "/oom_score_adj";
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  const std::string text = std::to_string(value);
-  if (!fd || ::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
-    throw syscall_error("write " + path + " \"" + text + "\"");
-}
-
-}  // namespace
-
 SeccompProgram seccomp_program_for(const Spec& spec, const std::string& cache_dir) {
   if (spec.privileged || spec.seccomp_profile == "unconfined") return {};
   if (spec.seccomp_profile.empty()) return default_seccomp_program(spec.process.capabilities, cache_dir);
@@ -79,7 +68,9 @@ StartedContainer start_container(const Spec& spec, const StartOptions& o) {
   pipes.error_write.reset();
   try {
     cgroup.add_process(pid);
-    if (spec.process.oom_score_adj) write_oom_score_adj(pid, *spec.process.oom_score_adj);
+    if (spec.process.oom_score_adj)
+      cgroupfs::write_value("/proc/" + std::to_string(pid) + "/oom_score_adj",
+                            std::to_string(*spec.process.oom_score_adj));
     if (::write(pipes.go_write.get(), "g", 1) != 1) throw syscall_error("start the container process");
   } catch (...) {
     kill_and_reap(pid);
