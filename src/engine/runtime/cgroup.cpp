@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "base/error.hpp"
+#include "base/syscall_error.hpp"
 #include "engine/runtime/cgroup_fs.hpp"
 #include "engine/runtime/cgroup_plan.hpp"
 
@@ -144,8 +144,8 @@ const std::vector<std::string>& v1_controllers() {
 
 CgroupMode detect_cgroup_mode(const std::string& root) {
   struct stat st;
-  if (::stat(root.c_str(), &st) != 0) throw Error("detect cgroup mode: " + root + ": " + std::strerror(errno));
-  if (!S_ISDIR(st.st_mode)) throw Error("detect cgroup mode: " + root + ": " + std::strerror(ENOTDIR));
+  if (::stat(root.c_str(), &st) != 0) throw syscall_error("detect cgroup mode: " + root);
+  if (!S_ISDIR(st.st_mode)) throw syscall_error("detect cgroup mode: " + root, ENOTDIR);
   if (cgroupfs::exists(root + "/cgroup.controllers")) return CgroupMode::V2;
   bool has_v1 = !mounted_v1_controllers(root).empty();
   if (has_v1 && cgroupfs::exists(root + "/unified/cgroup.controllers")) return CgroupMode::Hybrid;
