@@ -23,11 +23,12 @@ SeccompProgram seccomp_program_for(const Spec& spec, const std::string& cache_di
 }
 
 StartedContainer start_container(const Spec& spec, const StartOptions& o) {
-  const SeccompProgram seccomp = seccomp_program_for(spec, o.seccomp_cache_dir);
+  SeccompProgram computed;
+  if (!o.seccomp) computed = seccomp_program_for(spec, o.seccomp_cache_dir);
   ChildContext ctx;
   ctx.spec = &spec;
   ctx.options = &o;
-  ctx.seccomp = &seccomp;
+  ctx.seccomp = o.seccomp ? o.seccomp : &computed;
   int flags = SIGCHLD;
   std::vector<UniqueFd> ns_fds;
   for (const Namespace& ns : spec.namespaces) {
