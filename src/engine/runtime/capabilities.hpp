@@ -45,6 +45,10 @@ void prepare_capabilities_for_setuid();
 // prepare_capabilities_for_setuid() before the setuid. Throws stack::Error on failure.
 void apply_capabilities(const std::vector<std::string>& caps, bool root_user);
 
+// True when the calling process has capability number `cap` (CAP_SYS_ADMIN, ...) in
+// its effective set; false also when capget fails.
+bool has_effective_capability(int cap);
+
 // "CAP_NET_ADMIN" -> 12; throws for an unknown name. Accepts the same spellings as
 // canonical_capability_name.
 int capability_number(const std::string& name);

@@ -8,24 +8,22 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <string>
 
 #include "base/error.hpp"
+#include "base/syscall_error.hpp"
 #include "engine/runtime/capabilities.hpp"
 
 namespace stack::engine::runtime {
 namespace {
-
-std::string errno_text(int err) { return std::strerror(err); }
 
 // The highest capability number this kernel knows.
 int last_cap() {
   std::ifstream in("/proc/sys/kernel/cap_last_cap");
   int last = -1;
   if (!(in >> last) || last < 0)
-    throw Error("read /proc/sys/kernel/cap_last_cap: " + errno_text(errno ? errno : EINVAL));
+    throw syscall_error("read /proc/sys/kernel/cap_last_cap", errno ? errno : EINVAL);
   return last;
 }
 
@@ -39,7 +37,7 @@ struct CapSets {
 CapSets get_caps() {
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
-  if (syscall(SYS_capget, &header, data) != 0) throw Error("capget: " + errno_text(errno));
+  if (syscall(SYS_capget, &header, data) != 0) throw syscall_error("capget");
   auto join = [](uint32_t low, uint32_t high) { return (uint64_t{high} << 32) | low; };
   return {join(data[0].effective, data[1].effective), join(data[0].permitted, data[1].permitted),
           join(data[0].inheritable, data[1].inheritable)};
@@ -54,9 +52,10 @@ void set_caps(const CapSets& sets) {
     data[word].inheritable = static_cast<uint32_t>(sets.inheritable >> (32 * word));
   }
   if (syscall(SYS_capset, &header, data) != 0) {
+    const int err = errno;
     char mask[64];
     std::snprintf(mask, sizeof mask, "%016llx", static_cast<unsigned long long>(sets.permitted));
-    throw Error("capset (permitted " + std::string(mask) + "): " + errno_text(errno));
+    throw syscall_error("capset (permitted " + std::string(mask) + ")", err);
   }
 }
 
@@ -77,13 +76,19 @@ void limit_bounding_set(uint64_t keep) {
   for (int cap = 0; cap <= last; ++cap) {
     if (cap < 64 && (keep & (uint64_t{1} << cap))) continue;
     int present = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-    if (present < 0) throw Error("read " + cap_label(cap) + " in the bounding set: " + errno_text(errno));
+    if (present < 0) {
+      const int err = errno;
+      throw syscall_error("read " + cap_label(cap) + " in the bounding set", err);
+    }
     if (present == 0) continue;
-    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0)
-      throw Error("drop " + cap_label(cap) + " from the bounding set: " + errno_text(errno),
-                  errno == EPERM ? "CAP_SETPCAP is needed; for a non-root user call "
-                                   "prepare_capabilities_for_setuid() before setuid"
-                                 : "");
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) {
+      const int err = errno;
+      // SyscallError carries no hint: its text, with one.
+      throw Error(syscall_error("drop " + cap_label(cap) + " from the bounding set", err).what(),
+                  err == EPERM ? "CAP_SETPCAP is needed; for a non-root user call "
+                                 "prepare_capabilities_for_setuid() before setuid"
+                               : "");
+    }
   }
 }
 
@@ -95,14 +100,14 @@ std::vector<std::string> host_capabilities() {
   std::vector<std::string> caps;
   for (int cap = 0; cap <= last && cap < static_cast<int>(known.size()); ++cap) {
     int present = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
-    if (present < 0) throw Error("read " + known[cap] + " in the bounding set: " + errno_text(errno));
+    if (present < 0) throw syscall_error("read " + known[cap] + " in the bounding set");
     if (present == 1) caps.push_back(known[cap]);
   }
   return caps;
 }
 
 void prepare_capabilities_for_setuid() {
-  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) throw Error("prctl(PR_SET_KEEPCAPS, 1): " + errno_text(errno));
+  if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) throw syscall_error("prctl(PR_SET_KEEPCAPS, 1)");
 }
 
 void apply_capabilities(const std::vector<std::string>& caps, bool root_user) {
@@ -118,8 +123,17 @@ void apply_capabilities(const std::vector<std::string>& caps, bool root_user) {
   uint64_t granted = root_user ? wanted : 0;
   set_caps({granted, granted, granted});
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
-    throw Error("prctl(PR_CAP_AMBIENT_CLEAR_ALL): " + errno_text(errno));
-  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) throw Error("prctl(PR_SET_KEEPCAPS, 0): " + errno_text(errno));
+    throw syscall_error("prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+  if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) != 0) throw syscall_error("prctl(PR_SET_KEEPCAPS, 0)");
+}
+
+bool has_effective_capability(int cap) {
+  if (cap < 0 || cap >= 64) return false;
+  try {
+    return (get_caps().effective >> cap) & 1;
+  } catch (const Error&) {
+    return false;  // capget refused: nothing can be claimed
+  }
 }
 
 }  // namespace stack::engine::runtime

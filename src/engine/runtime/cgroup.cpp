@@ -2,15 +2,16 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "base/error.hpp"
+#include "base/syscall_error.hpp"
 #include "engine/runtime/cgroup_fs.hpp"
 #include "engine/runtime/cgroup_plan.hpp"
 
@@ -41,24 +42,33 @@ std::vector<std::string> components(const std::string& relative) {
   return out;
 }
 
-// v1 controllers mounted under `root`, each hierarchy once: "cpu" and "cpuacct" are
-// often links to one "cpu,cpuacct" mount, and making the cgroup twice there would fail.
+// The v1 controllers mounted under `root`.
+struct V1Mounts {
+  // Each hierarchy once: "cpu" and "cpuacct" are often links to one "cpu,cpuacct"
+  // mount, and making the cgroup twice there would fail.
+  std::vector<std::string> hierarchies;
+  std::vector<std::string> controllers;  // every one with a directory ("cpu" and "cpuacct")
+};
+
 // Resolved once per process and root: each resolution costs dozens of path lookups, and
 // a container's start, pause, OOM check and removal all need the list.
-std::vector<std::string> mounted_v1_controllers(const std::string& root) {
-  static std::map<std::string, std::vector<std::string>> cache;
+V1Mounts v1_mounts(const std::string& root) {
+  static std::map<std::string, V1Mounts> cache;
   if (auto it = cache.find(root); it != cache.end()) return it->second;
-  std::vector<std::string> out;
+  V1Mounts out;
   std::set<fs::path> seen;
   for (const auto& controller : v1_controllers()) {
     std::error_code ec;
     fs::path real = fs::canonical(root + "/" + controller, ec);
     if (ec || !is_dir(real.string())) continue;
-    if (seen.insert(real).second) out.push_back(controller);
+    out.controllers.push_back(controller);
+    if (seen.insert(real).second) out.hierarchies.push_back(controller);
   }
-  if (!out.empty()) cache[root] = out;
+  if (!out.hierarchies.empty()) cache[root] = out;
   return out;
 }
+
+std::vector<std::string> mounted_v1_controllers(const std::string& root) { return v1_mounts(root).hierarchies; }
 
 // Directories made by create(), removed again unless create() gets to release().
 class DirRollback {
@@ -134,8 +144,8 @@ const std::vector<std::string>& v1_controllers() {
 
 CgroupMode detect_cgroup_mode(const std::string& root) {
   struct stat st;
-  if (::stat(root.c_str(), &st) != 0) throw Error("detect cgroup mode: " + root + ": " + std::strerror(errno));
-  if (!S_ISDIR(st.st_mode)) throw Error("detect cgroup mode: " + root + ": " + std::strerror(ENOTDIR));
+  if (::stat(root.c_str(), &st) != 0) throw syscall_error("detect cgroup mode: " + root);
+  if (!S_ISDIR(st.st_mode)) throw syscall_error("detect cgroup mode: " + root, ENOTDIR);
   if (cgroupfs::exists(root + "/cgroup.controllers")) return CgroupMode::V2;
   bool has_v1 = !mounted_v1_controllers(root).empty();
   if (has_v1 && cgroupfs::exists(root + "/unified/cgroup.controllers")) return CgroupMode::Hybrid;
@@ -174,8 +184,9 @@ void Cgroup::create(const Resources& resources) {
   } else {
     make_v1_dirs(root_, relative_, made);
   }
+  const std::vector<std::string> mounted = v2 ? std::vector<std::string>{} : v1_mounts(root_).controllers;
   for (const auto& w : writes) {
-    if (!v2 && !is_dir(root_ + "/" + w.controller)) {
+    if (!v2 && std::find(mounted.begin(), mounted.end(), w.controller) == mounted.end()) {
       throw Error("cgroup controller \"" + w.controller + "\" is not mounted at " + root_ + "/" + w.controller,
                   "the limit written to " + w.choices.front().file + " needs it");
     }
@@ -210,7 +221,7 @@ void Cgroup::restrict_devices(const DeviceAccess& access) {
   for (const auto& rule : access.allow) cgroupfs::write_value(dir + "/devices.allow", rule);
 }
 
-void Cgroup::add_process(pid_t pid) {
+void Cgroup::add_process(pid_t pid) const {
   for (const auto& dir : dirs()) cgroupfs::write_value(dir + "/cgroup.procs", std::to_string(pid));
 }
 

@@ -38,7 +38,7 @@ class Cgroup {
   // there beyond what the container's /dev holds.
   void restrict_devices(const DeviceAccess& access);
   // Moves a process (and later its children) into the cgroup.
-  void add_process(pid_t pid);
+  void add_process(pid_t pid) const;
   // Returns once every process is frozen (throws, thawed again, after 5 s without).
   void freeze();
   void thaw();

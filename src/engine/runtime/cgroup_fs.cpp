@@ -6,42 +6,19 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <sstream>
 #include <thread>
 
-#include "base/error.hpp"
+#include "base/syscall_error.hpp"
+#include "base/unique_fd.hpp"
 
 namespace stack::engine::runtime::cgroupfs {
 
-namespace {
-
-std::string errno_text(int err) { return std::strerror(err); }
-
-// Closes the descriptor on every path out of the read and write helpers.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-}  // namespace
-
 void write_value(const std::string& path, const std::string& value) {
-  auto fail = [&](int err) {
-    return Error("write " + path + " \"" + value + "\": " + errno_text(err));
-  };
-  // O_TRUNC means nothing to cgroupfs; it keeps a plain file (a test fake) exact.
-  Fd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
-  if (fd.get() < 0) throw fail(errno);
+  auto fail = [&](int err) { return syscall_error("write " + path + " \"" + value + "\"", err); };
+  // O_TRUNC means nothing to the kernel's files; it keeps a plain file (a test fake) exact.
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC));
+  if (!fd) throw fail(errno);
   ssize_t n;
   do {
     n = ::write(fd.get(), value.data(), value.size());
@@ -51,14 +28,14 @@ void write_value(const std::string& path, const std::string& value) {
 }
 
 std::string read_value(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) throw Error("read " + path + ": " + errno_text(errno));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw syscall_error("read " + path);
   std::string out;
   char buf[4096];
   for (;;) {
     ssize_t n = ::read(fd.get(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error("read " + path + ": " + errno_text(errno));
+    if (n < 0) throw syscall_error("read " + path);
     if (n == 0) return out;
     out.append(buf, static_cast<size_t>(n));
   }
@@ -82,7 +59,7 @@ bool make_dir(const std::string& path) {
   int err = errno;
   struct stat st;
   if (err == EEXIST && ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return false;
-  throw Error("mkdir " + path + ": " + errno_text(err));
+  throw syscall_error("mkdir " + path, err);
 }
 
 std::string remove_dir(const std::string& path, std::chrono::steady_clock::time_point deadline) {
@@ -92,7 +69,7 @@ std::string remove_dir(const std::string& path, std::chrono::steady_clock::time_
     int err = errno;
     if (err == ENOENT) return "";
     if (err != EBUSY || std::chrono::steady_clock::now() >= deadline) {
-      return "rmdir " + path + ": " + errno_text(err);
+      return syscall_error("rmdir " + path, err).what();
     }
     std::this_thread::sleep_for(pause);
     pause = std::min(pause * 2, std::chrono::milliseconds(50));

@@ -10,7 +10,8 @@
 
 namespace stack::engine::runtime::cgroupfs {
 
-// Writes `value` with one write(2): cgroupfs parses each write as a whole.
+// Writes `value` with one write(2): cgroupfs parses each write as a whole (so do the
+// kernel's other control files: /proc/sys, /proc/<pid>/oom_score_adj, written with this too).
 void write_value(const std::string& path, const std::string& value);
 // The whole file; cgroup files are small and must be read from the start.
 std::string read_value(const std::string& path);

@@ -22,6 +22,8 @@
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/runtime/capabilities.hpp"
+#include "engine/runtime/cgroup_fs.hpp"
+#include "engine/runtime/child_handshake.hpp"
 #include "engine/runtime/rootfs.hpp"
 #include "engine/runtime/users.hpp"
 
@@ -29,15 +31,6 @@ namespace stack::engine::runtime {
 namespace {
 
 constexpr const char* kDefaultPath = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-void wait_for_go(int fd) {
-  char byte = 0;
-  ssize_t n;
-  do n = ::read(fd, &byte, 1);
-  while (n < 0 && errno == EINTR);
-  if (n != 1) _exit(127);  // the parent gave up on us: nothing to report to
-  ::close(fd);
-}
 
 void set_names(const Spec& spec) {
   if (!spec.hostname.empty() && sethostname(spec.hostname.data(), spec.hostname.size()) < 0)
@@ -51,12 +44,11 @@ void write_sysctls(const std::map<std::string, std::string>& sysctls) {
     std::string path = "/proc/sys/" + key;
     for (size_t i = 10; i < path.size(); ++i)
       if (path[i] == '.') path[i] = '/';
-    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) throw syscall_error("sysctl " + key + "=" + value + ": open " + path);
-    ssize_t n = ::write(fd, value.data(), value.size());
-    int err = errno;
-    ::close(fd);
-    if (n != static_cast<ssize_t>(value.size())) throw syscall_error("sysctl " + key + "=" + value, err);
+    try {
+      cgroupfs::write_value(path, value);
+    } catch (const Error& e) {
+      throw e.wrap("sysctl " + key + "=" + value);
+    }
   }
 }
 
@@ -170,6 +162,7 @@ Error exec_error(const std::string& name, int err) {
 void run_steps(const ChildContext& c) {
   const Spec& spec = *c.spec;
   wait_for_go(c.go_fd);
+  ::close(c.go_fd);
   for (auto [fd, type] : c.join)
     if (setns(fd, type) < 0) throw syscall_error("join namespace (fd " + std::to_string(fd) + ")");
   if (c.new_cgroup_namespace && unshare(CLONE_NEWCGROUP) < 0) throw syscall_error("new cgroup namespace");
@@ -264,18 +257,13 @@ std::string find_executable(const std::string& name, const std::vector<std::stri
 }
 
 void run_container_child(const ChildContext& c) noexcept {
-  std::string message;
   try {
     run_steps(c);
   } catch (const std::exception& e) {
-    message = e.what();
-    if (const auto* err = dynamic_cast<const Error*>(&e); err && !err->hint().empty())
-      message += "\n" + err->hint();
+    report_failure(c.error_fd, e);
   } catch (...) {
-    message = "container init: unknown failure";
+    report_failure(c.error_fd, Error("container init: unknown failure"));
   }
-  ssize_t unused = ::write(c.error_fd, message.data(), message.size());
-  (void)unused;
   _exit(127);
 }
 

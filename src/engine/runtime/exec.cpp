@@ -6,28 +6,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "base/syscall_error.hpp"
 #include "base/wait_status.hpp"
 #include "base/unique_fd.hpp"
+#include "engine/runtime/child_handshake.hpp"
 #include "engine/runtime/container_child.hpp"
+#include "engine/runtime/namespace_kinds.hpp"
 
 namespace stack::engine::runtime {
 namespace {
-
-// Namespaces in the order they are joined: mount last, since after it the paths of
-// /proc/<pid>/ns are the container's.
-constexpr struct {
-  const char* name;
-  int type;
-} kNamespaces[] = {{"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
-                   {"net", CLONE_NEWNET},       {"pid", CLONE_NEWPID}, {"mnt", CLONE_NEWNS}};
-
-void report(int fd, const std::exception& e) {
-  std::string message = e.what();
-  if (const auto* err = dynamic_cast<const Error*>(&e); err && !err->hint().empty()) message += "\n" + err->hint();
-  ssize_t unused = ::write(fd, message.data(), message.size());
-  (void)unused;
-}
 
 volatile sig_atomic_t g_command_pid = 0;
 volatile sig_atomic_t g_kill_on_sigterm = 0;
@@ -52,16 +41,18 @@ void forward_signals_to_command() {
 // The helper: joins the namespaces, forks the command, passes its status on.
 [[noreturn]] void helper(const ExecRequest& r, int go_fd, int error_fd) {
   try {
-    char byte;
-    if (::read(go_fd, &byte, 1) != 1) _exit(127);
+    wait_for_go(go_fd);
+    // All opened before the first setns: after joining the mount namespace (last in
+    // kNamespaceKinds) the paths of /proc/<pid>/ns are the container's.
     std::vector<UniqueFd> fds;
     const std::string base = "/proc/" + std::to_string(r.container_pid) + "/ns/";
-    for (const auto& ns : kNamespaces) {
-      fds.emplace_back(::open((base + ns.name).c_str(), O_RDONLY | O_CLOEXEC));
-      if (!fds.back()) throw syscall_error("open " + base + ns.name);
+    for (const auto& ns : kNamespaceKinds) {
+      fds.emplace_back(::open((base + ns.proc_name).c_str(), O_RDONLY | O_CLOEXEC));
+      if (!fds.back()) throw syscall_error("open " + base + ns.proc_name);
     }
     for (size_t i = 0; i < fds.size(); ++i)
-      if (setns(fds[i].get(), kNamespaces[i].type) < 0) throw syscall_error(std::string("join the container's ") + kNamespaces[i].name + " namespace");
+      if (setns(fds[i].get(), kNamespaceKinds[i].clone_flag) < 0)
+        throw syscall_error(std::string("join the container's ") + kNamespaceKinds[i].proc_name + " namespace");
     fds.clear();
     sigset_t forwarded, previous;
     sigemptyset(&forwarded);
@@ -77,7 +68,7 @@ void forward_signals_to_command() {
       try {
         become_process(r.spec, r.seccomp, StdioFds{r.stdin_fd, r.stdout_fd, r.stderr_fd, r.console_socket});
       } catch (const std::exception& e) {
-        report(error_fd, e);
+        report_failure(error_fd, e);
       }
       _exit(127);
     }
@@ -89,7 +80,7 @@ void forward_signals_to_command() {
     }
     _exit(base::exit_code_of(status));
   } catch (const std::exception& e) {
-    report(error_fd, e);
+    report_failure(error_fd, e);
   }
   _exit(127);
 }
@@ -97,48 +88,27 @@ void forward_signals_to_command() {
 }  // namespace
 
 pid_t start_exec(const ExecRequest& r) {
-  int go[2], err[2];
-  if (pipe2(go, O_CLOEXEC) < 0) throw syscall_error("create the exec pipes");
-  if (pipe2(err, O_CLOEXEC) < 0) {
-    ::close(go[0]);
-    ::close(go[1]);
-    throw syscall_error("create the exec pipes");
-  }
-  UniqueFd go_read(go[0]), go_write(go[1]), err_read(err[0]), err_write(err[1]);
+  StartPipes pipes = open_start_pipes("create the exec pipes");
   const pid_t pid = fork();
   if (pid < 0) throw syscall_error("fork the exec helper");
-  if (pid == 0) helper(r, go_read.get(), err_write.get());
-  go_read.reset();
-  err_write.reset();
-  auto abandon = [&] {
-    ::kill(pid, SIGKILL);
-    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
-    }
-  };
+  if (pid == 0) helper(r, pipes.go_read.get(), pipes.error_write.get());
+  pipes.go_read.reset();
+  pipes.error_write.reset();
   try {
-    if (r.cgroup) {
-      Cgroup cgroup = *r.cgroup;  // a handle: same directories
-      cgroup.add_process(pid);
-    }
+    if (r.cgroup) r.cgroup->add_process(pid);
   } catch (...) {
-    abandon();
+    kill_and_reap(pid);
     throw;
   }
-  if (::write(go_write.get(), "g", 1) != 1) {
-    abandon();
-    throw syscall_error("start the exec helper");
+  if (::write(pipes.go_write.get(), "g", 1) != 1) {
+    const int err = errno;
+    kill_and_reap(pid);
+    throw syscall_error("start the exec helper", err);
   }
-  go_write.reset();
-  std::string failure;
-  char buf[1024];
-  ssize_t n;
-  while ((n = ::read(err_read.get(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-    if (n > 0) failure.append(buf, n);
-  if (!failure.empty()) {
-    abandon();
-    const size_t nl = failure.find('\n');
-    if (nl == std::string::npos) throw Error(failure);
-    throw Error(failure.substr(0, nl), failure.substr(nl + 1));
+  pipes.go_write.reset();
+  if (std::optional<Error> failure = read_child_failure(pipes.error_read.get())) {
+    kill_and_reap(pid);
+    throw *failure;
   }
   return pid;
 }

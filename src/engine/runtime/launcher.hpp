@@ -37,6 +37,9 @@ struct StartOptions {
   // With spec.process.terminal: a unix socket; the container opens its terminal in its
   // own /dev/pts and sends the master here before it execs (the stdio fds are unused).
   int console_socket = -1;
+  // The container's seccomp program, when the caller already has it (a shim restarting
+  // its container computes it once); null: seccomp_program_for(spec, seccomp_cache_dir).
+  const SeccompProgram* seccomp = nullptr;
 };
 
 struct StartedContainer {

@@ -10,25 +10,15 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/syscall_error.hpp"
+#include "engine/runtime/capabilities.hpp"
 #include "engine/runtime/seccomp_cache.hpp"
 #include "engine/runtime/seccomp_profile.hpp"
 
 namespace stack::engine::runtime {
-namespace {
-
-bool has_effective_sys_admin() {
-  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
-  __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3]{};
-  if (syscall(SYS_capget, &header, data) != 0) return false;
-  return (data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN)) != 0;
-}
-
-}  // namespace
-
 SeccompProgram default_seccomp_program(const std::vector<std::string>& capabilities, const std::string& cache_dir) {
   seccomp::Profile resolved = seccomp::resolve_profile(seccomp::default_profile(), capabilities);
   if (cache_dir.empty()) return {seccomp::compile_profile(resolved)};
@@ -59,17 +49,16 @@ void load_seccomp_program(const SeccompProgram& program) {
     throw Error("load seccomp filter: the program is empty or not whole BPF instructions (" +
                 std::to_string(program.bpf.size()) + " bytes)");
   // Without CAP_SYS_ADMIN the kernel only accepts a filter under no_new_privs.
-  if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 && !has_effective_sys_admin())
+  if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 && !has_effective_capability(CAP_SYS_ADMIN))
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-      throw Error(std::string("prctl(PR_SET_NO_NEW_PRIVS): ") + std::strerror(errno));
+      throw syscall_error("prctl(PR_SET_NO_NEW_PRIVS)");
   sock_fprog fprog{static_cast<unsigned short>(program.bpf.size() / sizeof(sock_filter)),
                    reinterpret_cast<sock_filter*>(const_cast<char*>(program.bpf.data()))};
   if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) == 0) return;
   if (errno != ENOSYS)
-    throw Error("seccomp(SECCOMP_SET_MODE_FILTER, " + std::to_string(fprog.len) + " instructions): " +
-                std::strerror(errno));
+    throw syscall_error("seccomp(SECCOMP_SET_MODE_FILTER, " + std::to_string(fprog.len) + " instructions)");
   if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) != 0)
-    throw Error("prctl(PR_SET_SECCOMP, " + std::to_string(fprog.len) + " instructions): " + std::strerror(errno));
+    throw syscall_error("prctl(PR_SET_SECCOMP, " + std::to_string(fprog.len) + " instructions)");
 }
 
 }  // namespace stack::engine::runtime

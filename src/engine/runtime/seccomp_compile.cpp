@@ -6,10 +6,11 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cstring>
 #include <memory>
 
 #include "base/error.hpp"
+#include "base/syscall_error.hpp"
+#include "base/unique_fd.hpp"
 #include "engine/runtime/seccomp_profile.hpp"
 
 namespace stack::engine::runtime::seccomp {
@@ -19,13 +20,6 @@ struct ContextDeleter {
   void operator()(void* ctx) const { seccomp_release(ctx); }
 };
 using Context = std::unique_ptr<void, ContextDeleter>;
-
-struct Fd {
-  int fd;
-  ~Fd() {
-    if (fd >= 0) close(fd);
-  }
-};
 
 uint32_t scmp_action(Action action, std::optional<int> errno_ret) {
   switch (action) {
@@ -62,7 +56,7 @@ void add_arches(scmp_filter_ctx ctx, const std::vector<std::string>& arches) {
     uint32_t arch = resolve_arch(name);
     if (arch == 0) throw Error("seccomp: unknown architecture \"" + name + "\"");
     int rc = seccomp_arch_add(ctx, arch);
-    if (rc != 0 && rc != -EEXIST) throw Error("seccomp: add architecture " + name + ": " + std::strerror(-rc));
+    if (rc != 0 && rc != -EEXIST) throw syscall_error("seccomp: add architecture " + name, -rc);
   }
 }
 
@@ -79,7 +73,7 @@ void add_rule_for(scmp_filter_ctx ctx, const Rule& rule, int nr, const std::stri
   auto add = [&](unsigned count, const scmp_arg_cmp* cmp) {
     int rc = seccomp_rule_add_array(ctx, action, nr, count, cmp);
     if (rc != 0)
-      throw Error("seccomp: rule " + action_name(rule.action) + " for " + name + ": " + std::strerror(-rc));
+      throw syscall_error("seccomp: rule " + action_name(rule.action) + " for " + name, -rc);
   };
   // libseccomp cannot AND two comparisons of one argument; like runc, such conditions
   // become separate rules (any one matching applies the action).
@@ -104,15 +98,15 @@ void add_rules(scmp_filter_ctx ctx, const Profile& profile) {
 }
 
 std::string export_bpf(scmp_filter_ctx ctx) {
-  Fd memfd{memfd_create("stack-seccomp", MFD_CLOEXEC)};
-  if (memfd.fd < 0) throw Error(std::string("seccomp: memfd_create: ") + std::strerror(errno));
-  int rc = seccomp_export_bpf(ctx, memfd.fd);
-  if (rc != 0) throw Error(std::string("seccomp: export BPF: ") + std::strerror(-rc));
+  UniqueFd memfd(memfd_create("stack-seccomp", MFD_CLOEXEC));
+  if (!memfd) throw syscall_error("seccomp: memfd_create");
+  int rc = seccomp_export_bpf(ctx, memfd.get());
+  if (rc != 0) throw syscall_error("seccomp: export BPF", -rc);
   std::string bytes;
   char buffer[16384];
   for (off_t offset = 0;;) {
-    ssize_t n = pread(memfd.fd, buffer, sizeof buffer, offset);
-    if (n < 0) throw Error(std::string("seccomp: read exported BPF: ") + std::strerror(errno));
+    ssize_t n = pread(memfd.get(), buffer, sizeof buffer, offset);
+    if (n < 0) throw syscall_error("seccomp: read exported BPF");
     if (n == 0) break;
     bytes.append(buffer, static_cast<size_t>(n));
     offset += n;
@@ -127,7 +121,7 @@ std::string compile_profile(const Profile& resolved) {
   if (!ctx) throw Error("seccomp: seccomp_init failed (invalid default action)");
   // A binary tree of syscall numbers: a large allowlist costs O(log n) per syscall.
   int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2);
-  if (rc != 0) throw Error(std::string("seccomp: set optimize level 2: ") + std::strerror(-rc));
+  if (rc != 0) throw syscall_error("seccomp: set optimize level 2", -rc);
   add_arches(ctx.get(), resolved.arches);
   add_rules(ctx.get(), resolved);
   return export_bpf(ctx.get());

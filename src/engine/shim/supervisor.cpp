@@ -103,6 +103,9 @@ void Supervisor::launch() {
   o.stderr_fd = io_.child_err ? io_.child_err.get() : io_.child_out.get();
   o.console_socket = io_.child_console ? io_.child_console.get() : -1;
   std::filesystem::create_directories(o.rootfs);
+  // Once per shim: restarts and healthchecks (exec_seccomp_) load the same program.
+  if (!exec_seccomp_) exec_seccomp_ = runtime::seccomp_program_for(spec_, opt_.seccomp_cache);
+  o.seccomp = &*exec_seccomp_;
   runtime::StartedContainer started = runtime::start_container(spec_, o);
   io_.close_child_ends();
   if (io_.tty) {
