@@ -1,14 +1,12 @@
-// Durations exactly as Go's time.ParseDuration and time.Duration.String: compose's schema
-// checks durations with time.ParseDuration and `docker compose config` prints String().
-#include <cstdint>
+#include "base/duration.hpp"
+
 #include <fmt/format.h>
 #include <limits>
 #include <string>
 
 #include "base/error.hpp"
-#include "compose/syntax.hpp"
 
-namespace stack::compose {
+namespace stack::base {
 namespace {
 
 constexpr uint64_t kMicrosecond = 1000;
@@ -95,7 +93,7 @@ uint64_t append_fraction(std::string& out, uint64_t v, int precision) {
 
 }  // namespace
 
-Nanoseconds parse_duration(std::string_view text) {
+int64_t parse_duration(std::string_view text) {
   std::string_view s = text;
   bool negative = false;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
@@ -109,12 +107,12 @@ Nanoseconds parse_duration(std::string_view text) {
     total += parse_element(s, text);
     if (total > kLimit) invalid(text);
   }
-  if (negative) return static_cast<Nanoseconds>(0 - total);  // -2^63 is representable
+  if (negative) return static_cast<int64_t>(0 - total);  // -2^63 is representable
   if (total > kLimit - 1) invalid(text);
-  return static_cast<Nanoseconds>(total);
+  return static_cast<int64_t>(total);
 }
 
-std::string format_duration(Nanoseconds ns) {
+std::string format_duration(int64_t ns) {
   bool negative = ns < 0;
   uint64_t u = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
   std::string out;
@@ -147,4 +145,4 @@ std::string format_duration(Nanoseconds ns) {
   return negative ? "-" + out : out;
 }
 
-}  // namespace stack::compose
+}  // namespace stack::base
