@@ -4,6 +4,7 @@
 
 #include "base/files.hpp"
 #include "compose/dotenv.hpp"
+#include "compose/paths.hpp"
 
 namespace stack::compose {
 namespace {
@@ -47,14 +48,9 @@ void fold_labels(Service& s, const Project& project) {
   s.label_file.clear();
 }
 
-bool is_url(const std::string& context) {
-  return context.find("://") != std::string::npos || context.rfind("git@", 0) == 0 ||
-         context.rfind("github.com/", 0) == 0;
-}
-
 void normalize_build(BuildConfig& b, const Project& project) {
   if (b.context.empty()) b.context = ".";
-  if (!is_url(b.context)) b.context = base::absolute_from(project.working_dir, b.context).string();
+  if (!is_remote_context(b.context)) b.context = base::absolute_from(project.working_dir, b.context).string();
   if (b.dockerfile.empty() && b.dockerfile_inline.empty()) b.dockerfile = "Dockerfile";
   for (auto& [k, v] : b.args)
     if (!v) v = lookup_in(project.environment)(k);
