@@ -53,8 +53,10 @@ std::optional<std::string> port_identity(const Node& item) {
                   scalar_of(item, "protocol").value_or(""));
 }
 
-// Short volume syntax "target" or "source:target[:options]".
-std::optional<std::string> volume_target(const Node& item) {
+// The path inside the container of a volume or a device: `target` of the long syntax; in
+// the short ones ("target" or "source:target[:options]", "host[:container[:permissions]]")
+// the second field, or the only one.
+std::optional<std::string> mount_target(const Node& item) {
   if (item.is_mapping()) return scalar_of(item, "target");
   if (!item.is_scalar()) return std::nullopt;
   auto parts = base::split(item.value, ':');
@@ -75,14 +77,6 @@ std::optional<std::string> file_mount_target(const Node& item, const std::string
   return dir + "/" + *source;
 }
 
-// "host[:container[:permissions]]": the device's path inside the container.
-std::optional<std::string> device_target(const Node& item) {
-  if (item.is_mapping()) return scalar_of(item, "target");
-  if (!item.is_scalar()) return std::nullopt;
-  auto parts = base::split(item.value, ':');
-  return parts.size() == 1 ? parts[0] : parts[1];
-}
-
 std::optional<std::string> env_file_path(const Node& item) {
   if (item.is_scalar()) return item.value;
   if (item.is_mapping()) return scalar_of(item, "path");
@@ -100,10 +94,10 @@ std::optional<std::string> tmpfs_target(const Node& item) {
 std::optional<std::string> item_identity(Rule rule, const Node& item) {
   switch (rule) {
     case Rule::ByPort: return port_identity(item);
-    case Rule::ByVolume: return volume_target(item);
+    case Rule::ByVolume: return mount_target(item);
     case Rule::BySecret: return file_mount_target(item, "/run/secrets");
     case Rule::ByConfig: return file_mount_target(item, "");
-    case Rule::ByDevice: return device_target(item);
+    case Rule::ByDevice: return mount_target(item);
     case Rule::ByEnvFile: return env_file_path(item);
     case Rule::ByTmpfs: return tmpfs_target(item);
     case Rule::Unique:
