@@ -3,13 +3,13 @@
 // the multiples.
 #include "base/byte_size.hpp"
 
-#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
 #include <string>
 
 #include "base/error.hpp"
+#include "base/strings.hpp"
 
 namespace stack::base {
 namespace {
@@ -42,8 +42,7 @@ int64_t prefix_multiplier(char prefix, SizeUnits units) {
 int64_t suffix_multiplier(std::string_view raw, SizeUnits units) {
   auto bad = [](std::string_view shown) -> int64_t { throw Error(fmt::format("invalid suffix: '{}'", shown)); };
   if (raw.size() > 3) return bad(raw);
-  std::string sfx(raw);
-  for (char& c : sfx) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string sfx = to_lower(raw);
   if (sfx[0] == 'b') return sfx.size() == 1 ? 1 : bad(sfx);
   int64_t multiplier = prefix_multiplier(sfx[0], units);
   if (multiplier == 0) return bad(sfx);

@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 #include <memory>
 
+#include "base/duration.hpp"
 #include "base/error.hpp"
 #include "base/files.hpp"
-#include "compose/syntax.hpp"
 
 namespace stack::cli {
 namespace {
@@ -137,7 +137,7 @@ void add_resource_flags(CLI::App& cmd, CreateRequest& r) {
 std::optional<int64_t> duration_ms(const std::string& flag, const std::string& text) {
   int64_t ns = 0;
   try {
-    ns = compose::parse_duration(text);
+    ns = base::parse_duration(text);
   } catch (const Error& e) {
     throw Error(fmt::format("invalid {} \"{}\": {}", flag, text, e.what()));
   }

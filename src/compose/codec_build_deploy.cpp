@@ -54,16 +54,8 @@ struct Resources {  // deploy.resources as written; the model keeps limits/reser
 template <auto Member>
 Field<Resources> resource_field(std::string_view key) {
   return {key,
-          [](const Node& n, const std::string& p, Resources& r, Ctx& c) {
-            if (n.is_null()) return;
-            Resource res;
-            decode_fields(n, p, res, resource_fields(), c);
-            r.*Member = std::move(res);
-          },
-          [](const Resources& r) -> std::optional<Node> {
-            if (!(r.*Member)) return std::nullopt;
-            return encode_fields(*(r.*Member), resource_fields());
-          }};
+          [](const Node& n, const std::string& p, Resources& r, Ctx& c) { decode_options(n, p, r.*Member, resource_fields(), c); },
+          [](const Resources& r) { return encode_options(r.*Member, resource_fields()); }};
 }
 
 const std::vector<Field<Resources>>& resources_fields() {
@@ -102,15 +94,9 @@ const std::vector<Field<Deploy>>& deploy_fields() {
        }},
       {"restart_policy",
        [](const Node& n, const std::string& p, Deploy& d, Ctx& c) {
-         if (n.is_null()) return;
-         RestartPolicy r;
-         decode_fields(n, p, r, restart_policy_fields(), c);
-         d.restart_policy = std::move(r);
+         decode_options(n, p, d.restart_policy, restart_policy_fields(), c);
        },
-       [](const Deploy& d) -> std::optional<Node> {
-         if (!d.restart_policy) return std::nullopt;
-         return encode_fields(*d.restart_policy, restart_policy_fields());
-       }},
+       [](const Deploy& d) { return encode_options(d.restart_policy, restart_policy_fields()); }},
   };
   return fields;
 }
@@ -119,8 +105,7 @@ const std::vector<Field<Deploy>>& deploy_fields() {
 const std::vector<std::string_view> kDeploySwarmKeys = {"placement", "update_config", "rollback_config", "endpoint_mode"};
 
 template <auto Member>
-Field<BlkioConfig> throttle_field(std::string_view key, bool bytes) {
-  (void)bytes;
+Field<BlkioConfig> throttle_field(std::string_view key) {
   return {key,
           [](const Node& n, const std::string& p, BlkioConfig& b, Ctx& c) {
             for_each_item(n, p, [&](const Node& item, const std::string& ip) {
@@ -174,16 +159,11 @@ const std::vector<Field<BlkioConfig>>& blkio_fields() {
            b.weight_device.push_back(std::move(w));
          });
        },
-       [](const BlkioConfig& b) -> std::optional<Node> {
-         if (b.weight_device.empty()) return std::nullopt;
-         Node seq = Node::sequence();
-         for (const auto& w : b.weight_device) seq.push(encode_fields(w, weight_device_fields()));
-         return seq;
-       }},
-      throttle_field<&BlkioConfig::device_read_bps>("device_read_bps", true),
-      throttle_field<&BlkioConfig::device_read_iops>("device_read_iops", false),
-      throttle_field<&BlkioConfig::device_write_bps>("device_write_bps", true),
-      throttle_field<&BlkioConfig::device_write_iops>("device_write_iops", false),
+       [](const BlkioConfig& b) { return encode_list(b.weight_device, weight_device_fields()); }},
+      throttle_field<&BlkioConfig::device_read_bps>("device_read_bps"),
+      throttle_field<&BlkioConfig::device_read_iops>("device_read_iops"),
+      throttle_field<&BlkioConfig::device_write_bps>("device_write_bps"),
+      throttle_field<&BlkioConfig::device_write_iops>("device_write_iops"),
   };
   return fields;
 }
@@ -241,10 +221,7 @@ void decode_device_requests(const Node& n, const std::string& path, std::vector<
 }
 
 std::optional<Node> encode_device_requests(const std::vector<DeviceRequest>& v) {
-  if (v.empty()) return std::nullopt;
-  Node seq = Node::sequence();
-  for (const auto& d : v) seq.push(encode_fields(d, device_request_fields()));
-  return seq;
+  return encode_list(v, device_request_fields());
 }
 
 void decode_gpus(const Node& n, const std::string& path, std::vector<DeviceRequest>& out, Ctx& ctx) {
@@ -273,16 +250,10 @@ std::optional<Node> encode_deploy(const std::optional<Deploy>& v) {
 }
 
 void decode_blkio(const Node& n, const std::string& path, std::optional<BlkioConfig>& out, Ctx& ctx) {
-  if (n.is_null()) return;
-  BlkioConfig b;
-  decode_fields(n, path, b, blkio_fields(), ctx);
-  out = std::move(b);
+  decode_options(n, path, out, blkio_fields(), ctx);
 }
 
-std::optional<Node> encode_blkio(const std::optional<BlkioConfig>& v) {
-  if (!v) return std::nullopt;
-  return encode_fields(*v, blkio_fields());
-}
+std::optional<Node> encode_blkio(const std::optional<BlkioConfig>& v) { return encode_options(v, blkio_fields()); }
 
 void decode_build(const Node& n, const std::string& path, std::optional<BuildConfig>& out, Ctx& ctx) {
   if (n.is_null()) return;

@@ -109,4 +109,29 @@ Node encode_fields(const T& obj, const std::vector<Field<T>>& fields, const Extr
   return map;
 }
 
+// An optional struct written as a mapping: null (or absent) leaves it unset.
+template <class T>
+void decode_options(const Node& n, const std::string& path, std::optional<T>& out, const std::vector<Field<T>>& fields,
+                    Ctx& ctx) {
+  if (n.is_null()) return;
+  T obj{};
+  decode_fields(n, path, obj, fields, ctx);
+  out = std::move(obj);
+}
+
+template <class T>
+std::optional<Node> encode_options(const std::optional<T>& obj, const std::vector<Field<T>>& fields) {
+  if (!obj) return std::nullopt;
+  return encode_fields(*obj, fields);
+}
+
+// A list of structs, each a mapping; an empty list is left out.
+template <class T>
+std::optional<Node> encode_list(const std::vector<T>& items, const std::vector<Field<T>>& fields) {
+  if (items.empty()) return std::nullopt;
+  Node seq = Node::sequence();
+  for (const auto& item : items) seq.push(encode_fields(item, fields));
+  return seq;
+}
+
 }  // namespace stack::compose::codec

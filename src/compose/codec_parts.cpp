@@ -58,21 +58,6 @@ const std::vector<Field<ImageOptions>>& image_fields() {
   return fields;
 }
 
-template <class Opt>
-std::optional<Node> encode_options(const std::optional<Opt>& opt, const std::vector<Field<Opt>>& fields) {
-  if (!opt) return std::nullopt;
-  return encode_fields(*opt, fields);
-}
-
-template <class Opt>
-void decode_options(const Node& n, const std::string& p, std::optional<Opt>& out, const std::vector<Field<Opt>>& fields,
-                    Ctx& c) {
-  if (n.is_null()) return;
-  Opt opt{};
-  decode_fields(n, p, opt, fields, c);
-  out = std::move(opt);
-}
-
 const std::vector<Field<ServiceVolume>>& volume_fields() {
   static const std::vector<Field<ServiceVolume>> fields = {
       field<ServiceVolume, &ServiceVolume::type>("type"),
@@ -178,14 +163,6 @@ const std::vector<Field<EnvFile>>& env_file_fields() {
       field<EnvFile, &EnvFile::format>("format"),
   };
   return fields;
-}
-
-template <class T>
-std::optional<Node> encode_list(const std::vector<T>& items, const std::vector<Field<T>>& fields) {
-  if (items.empty()) return std::nullopt;
-  Node seq = Node::sequence();
-  for (const auto& item : items) seq.push(encode_fields(item, fields));
-  return seq;
 }
 
 // A list of names or a mapping of name -> T (null meaning defaults), as depends_on and networks are.

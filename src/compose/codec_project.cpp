@@ -51,12 +51,7 @@ const std::vector<Field<Ipam>>& ipam_fields() {
            ipam.config.push_back(std::move(pool));
          }
        },
-       [](const Ipam& ipam) -> std::optional<Node> {
-         if (ipam.config.empty()) return std::nullopt;
-         Node seq = Node::sequence();
-         for (const auto& pool : ipam.config) seq.push(codec::encode_fields(pool, ipam_pool_fields()));
-         return seq;
-       }},
+       [](const Ipam& ipam) { return codec::encode_list(ipam.config, ipam_pool_fields()); }},
       field<Ipam, &Ipam::options>("options"),
   };
   return fields;
@@ -68,16 +63,8 @@ const std::vector<Field<Network>>& network_fields() {
       field<Network, &Network::driver>("driver"),
       field<Network, &Network::driver_opts>("driver_opts"),
       {"ipam",
-       [](const Node& n, const std::string& p, Network& net, Ctx& c) {
-         if (n.is_null()) return;
-         Ipam ipam;
-         codec::decode_fields(n, p, ipam, ipam_fields(), c);
-         net.ipam = std::move(ipam);
-       },
-       [](const Network& net) -> std::optional<Node> {
-         if (!net.ipam) return std::nullopt;
-         return codec::encode_fields(*net.ipam, ipam_fields());
-       }},
+       [](const Node& n, const std::string& p, Network& net, Ctx& c) { codec::decode_options(n, p, net.ipam, ipam_fields(), c); },
+       [](const Network& net) { return codec::encode_options(net.ipam, ipam_fields()); }},
       external_field<Network>(),
       field<Network, &Network::internal>("internal"),
       field<Network, &Network::attachable>("attachable"),

@@ -1,20 +1,15 @@
 #include "compose/codec_value.hpp"
 
-#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <limits>
 
+#include "base/strings.hpp"
 #include "compose/syntax.hpp"
 
 namespace stack::compose::codec {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 template <class Int>
 Int parse_int(const Node& n, const std::string& path, std::string_view what) {
@@ -76,7 +71,7 @@ void decode_value(const Node& n, const std::string& path, std::string& out, Ctx&
 void decode_value(const Node& n, const std::string& path, bool& out, Ctx&) {
   if (n.is_null()) return;
   const std::string text = scalar_text(n, path);
-  const std::string v = lower(text);
+  const std::string v = base::to_lower(text);
   if (v == "true" || v == "yes" || v == "y" || v == "on") {
     out = true;
   } else if (v == "false" || v == "no" || v == "n" || v == "off") {

@@ -5,32 +5,16 @@
 // {target: 80, published: 8080} on the other: each function reads just enough of the
 // short syntax to get the identity. Full parsing and validation is the decoder's job
 // (syntax.hpp); an item we cannot read gets no identity and is simply kept.
-#include <algorithm>
-#include <cctype>
-
+#include "base/strings.hpp"
 #include "compose/merge_internal.hpp"
 
 namespace stack::compose::merge_detail {
 namespace {
 
-std::vector<std::string> split(std::string_view text, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t at; (at = text.find(sep, start)) != std::string_view::npos; start = at + 1)
-    out.emplace_back(text.substr(start, at - start));
-  out.emplace_back(text.substr(start));
-  return out;
-}
-
 std::optional<std::string> scalar_of(const Node& mapping, std::string_view key) {
   const Node* n = mapping.find(key);
   if (!n || !n->is_scalar()) return std::nullopt;
   return n->value;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
 }
 
 // An absent host_ip binds every IPv4 address, as an explicit 0.0.0.0 does.
@@ -39,7 +23,7 @@ std::string port_key(std::string host_ip, const std::string& published, const st
   if (host_ip.size() >= 2 && host_ip.front() == '[' && host_ip.back() == ']')
     host_ip = host_ip.substr(1, host_ip.size() - 2);
   if (host_ip.empty()) host_ip = "0.0.0.0";
-  return host_ip + "|" + published + "|" + target + "|" + lower(protocol.empty() ? "tcp" : protocol);
+  return host_ip + "|" + published + "|" + target + "|" + base::to_lower(protocol.empty() ? "tcp" : protocol);
 }
 
 // "[host_ip:][published:]target[/protocol]"; an unbracketed IPv6 host_ip takes every
@@ -50,7 +34,7 @@ std::optional<std::string> short_port_identity(std::string_view spec) {
     protocol = spec.substr(slash + 1);
     spec = spec.substr(0, slash);
   }
-  auto parts = split(spec, ':');
+  auto parts = base::split(spec, ':');
   size_t n = parts.size();
   std::string host_ip, published;
   if (n >= 3) {
@@ -69,11 +53,13 @@ std::optional<std::string> port_identity(const Node& item) {
                   scalar_of(item, "protocol").value_or(""));
 }
 
-// Short volume syntax "target" or "source:target[:options]".
-std::optional<std::string> volume_target(const Node& item) {
+// The path inside the container of a volume or a device: `target` of the long syntax; in
+// the short ones ("target" or "source:target[:options]", "host[:container[:permissions]]")
+// the second field, or the only one.
+std::optional<std::string> mount_target(const Node& item) {
   if (item.is_mapping()) return scalar_of(item, "target");
   if (!item.is_scalar()) return std::nullopt;
-  auto parts = split(item.value, ':');
+  auto parts = base::split(item.value, ':');
   return parts.size() == 1 ? parts[0] : parts[1];
 }
 
@@ -89,14 +75,6 @@ std::optional<std::string> file_mount_target(const Node& item, const std::string
   auto source = scalar_of(item, "source");
   if (!source) return std::nullopt;
   return dir + "/" + *source;
-}
-
-// "host[:container[:permissions]]": the device's path inside the container.
-std::optional<std::string> device_target(const Node& item) {
-  if (item.is_mapping()) return scalar_of(item, "target");
-  if (!item.is_scalar()) return std::nullopt;
-  auto parts = split(item.value, ':');
-  return parts.size() == 1 ? parts[0] : parts[1];
 }
 
 std::optional<std::string> env_file_path(const Node& item) {
@@ -116,10 +94,10 @@ std::optional<std::string> tmpfs_target(const Node& item) {
 std::optional<std::string> item_identity(Rule rule, const Node& item) {
   switch (rule) {
     case Rule::ByPort: return port_identity(item);
-    case Rule::ByVolume: return volume_target(item);
+    case Rule::ByVolume: return mount_target(item);
     case Rule::BySecret: return file_mount_target(item, "/run/secrets");
     case Rule::ByConfig: return file_mount_target(item, "");
-    case Rule::ByDevice: return device_target(item);
+    case Rule::ByDevice: return mount_target(item);
     case Rule::ByEnvFile: return env_file_path(item);
     case Rule::ByTmpfs: return tmpfs_target(item);
     case Rule::Unique:

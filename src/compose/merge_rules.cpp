@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "base/strings.hpp"
 #include "compose/merge_internal.hpp"
 
 namespace stack::compose::merge_detail {
@@ -17,15 +18,6 @@ struct RuleEntry {
   std::vector<std::string> pattern;  // "*" matches any one key
   Rule rule;
 };
-
-std::vector<std::string> split_dots(std::string_view text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t dot; (dot = text.find('.', start)) != std::string_view::npos; start = dot + 1)
-    out.emplace_back(text.substr(start, dot - start));
-  out.emplace_back(text.substr(start));
-  return out;
-}
 
 const std::vector<RuleEntry>& rule_table() {
   static const std::vector<RuleEntry> table = [] {
@@ -78,7 +70,7 @@ const std::vector<RuleEntry>& rule_table() {
         {"configs.*.labels", Rule::KeyValue},
     };
     std::vector<RuleEntry> out;
-    for (const auto& [pattern, rule] : rules) out.push_back({split_dots(pattern), rule});
+    for (const auto& [pattern, rule] : rules) out.push_back({base::split(pattern, '.'), rule});
     return out;
   }();
   return table;

@@ -1,16 +1,41 @@
 #include "compose/normalize.hpp"
 
 #include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "base/files.hpp"
 #include "compose/dotenv.hpp"
+#include "compose/paths.hpp"
 
 namespace stack::compose {
 namespace {
 
+using DotenvEntries = std::vector<std::pair<std::string, std::string>>;
+
+// The env and label files of one normalize_project call, parsed once each (services often
+// share a file). Every file is read with the project's environment as its lookup, so a
+// parse is the same whichever service asks; a file that fails throws on its first read.
+class DotenvCache {
+ public:
+  explicit DotenvCache(const Project& project) : lookup_(lookup_in(project.environment)) {}
+
+  const DotenvEntries& read(const std::string& absolute_path) {
+    auto it = files_.find(absolute_path);
+    if (it == files_.end()) it = files_.emplace(absolute_path, read_dotenv(absolute_path, lookup_)).first;
+    return it->second;
+  }
+
+ private:
+  Lookup lookup_;
+  std::map<std::string, DotenvEntries> files_;
+};
+
 // env_file entries first (in order, later files win), then `environment` wins over
 // them all; bare keys take their value from the project's environment when it has one.
-void fold_environment(Service& s, const Project& project) {
+void fold_environment(Service& s, const Project& project, DotenvCache& dotenv) {
   OptionalStringMap env;
   const Lookup lookup = lookup_in(project.environment);
   for (const EnvFile& f : s.env_file) {
@@ -20,7 +45,7 @@ void fold_environment(Service& s, const Project& project) {
       throw Error("services." + s.name + ".env_file: env file " + path + " not found",
                   "create it, or mark it `required: false`");
     }
-    for (auto& [k, v] : read_dotenv(path, lookup)) env[k] = v;
+    for (const auto& [k, v] : dotenv.read(path)) env[k] = v;
   }
   for (auto& [k, v] : s.environment) {
     if (v) {
@@ -35,26 +60,21 @@ void fold_environment(Service& s, const Project& project) {
   s.env_file.clear();
 }
 
-void fold_labels(Service& s, const Project& project) {
+void fold_labels(Service& s, const Project& project, DotenvCache& dotenv) {
   StringMap labels;
   for (const std::string& file : s.label_file) {
     const std::string path = base::absolute_from(project.working_dir, file).string();
     if (!std::filesystem::exists(path)) throw Error("services." + s.name + ".label_file: " + path + " not found");
-    for (auto& [k, v] : read_dotenv(path, lookup_in(project.environment))) labels[k] = v;
+    for (const auto& [k, v] : dotenv.read(path)) labels[k] = v;
   }
   for (auto& [k, v] : s.labels) labels[k] = v;
   s.labels = std::move(labels);
   s.label_file.clear();
 }
 
-bool is_url(const std::string& context) {
-  return context.find("://") != std::string::npos || context.rfind("git@", 0) == 0 ||
-         context.rfind("github.com/", 0) == 0;
-}
-
 void normalize_build(BuildConfig& b, const Project& project) {
   if (b.context.empty()) b.context = ".";
-  if (!is_url(b.context)) b.context = base::absolute_from(project.working_dir, b.context).string();
+  if (!is_remote_context(b.context)) b.context = base::absolute_from(project.working_dir, b.context).string();
   if (b.dockerfile.empty() && b.dockerfile_inline.empty()) b.dockerfile = "Dockerfile";
   for (auto& [k, v] : b.args)
     if (!v) v = lookup_in(project.environment)(k);
@@ -73,9 +93,9 @@ void add_implicit_dependencies(Service& s) {
     if (mode->rfind("service:", 0) == 0) add(mode->substr(8));
 }
 
-void normalize_service(Service& s, const Project& project) {
-  fold_environment(s, project);
-  fold_labels(s, project);
+void normalize_service(Service& s, const Project& project, DotenvCache& dotenv) {
+  fold_environment(s, project, dotenv);
+  fold_labels(s, project, dotenv);
   if (s.build) normalize_build(*s.build, project);
   if (s.network_mode.empty() && s.networks.empty()) s.networks["default"] = std::nullopt;
   if (s.pull_policy == "if_not_present") s.pull_policy = "missing";
@@ -105,7 +125,8 @@ bool uses_default_network(const Project& p) {
 }  // namespace
 
 void normalize_project(Project& project, Warnings*) {
-  for (auto& [name, s] : project.services) normalize_service(s, project);
+  DotenvCache dotenv(project);
+  for (auto& [name, s] : project.services) normalize_service(s, project, dotenv);
   if (uses_default_network(project) && !project.networks.count("default")) {
     Network net;
     net.key = "default";

@@ -34,12 +34,6 @@ class Resolver {
   const std::string& home_;
 };
 
-// Build contexts may be remote: URLs of any scheme, git SSH and GitHub shorthands.
-bool is_remote_context(std::string_view context) {
-  return context.find("://") != std::string_view::npos || context.starts_with("git@") ||
-         context.starts_with("github.com/");
-}
-
 void resolve_context(const Resolver& r, Node* context) {
   if (context && context->is_scalar() && !is_remote_context(context->value)) r.rewrite(context);
 }
@@ -148,6 +142,11 @@ void for_each_value(Node& root, std::string_view section, F&& f) {
 }
 
 }  // namespace
+
+bool is_remote_context(std::string_view context) {
+  return context.find("://") != std::string_view::npos || context.starts_with("git@") ||
+         context.starts_with("github.com/");
+}
 
 void resolve_relative_paths(Node& root, const std::string& base_dir, const std::string& home) {
   if (!root.is_mapping()) return;

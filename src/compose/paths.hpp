@@ -13,10 +13,15 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "compose/node.hpp"
 
 namespace stack::compose {
+
+// Build contexts may be remote, and are then not paths: URLs of any scheme ("://"),
+// git SSH ("git@...") and GitHub shorthands ("github.com/...").
+bool is_remote_context(std::string_view context);
 
 void resolve_relative_paths(Node& root, const std::string& base_dir, const std::string& home);
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "base/error.hpp"
+#include "base/strings.hpp"
 
 namespace stack::compose {
 namespace {
@@ -18,17 +19,6 @@ bool valid_device_mode(std::string_view mode) {
     seen += c;
   }
   return true;
-}
-
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> parts;
-  size_t pos = 0;
-  while (true) {
-    size_t next = text.find(sep, pos);
-    parts.push_back(text.substr(pos, next == std::string_view::npos ? std::string_view::npos : next - pos));
-    if (next == std::string_view::npos) return parts;
-    pos = next + 1;
-  }
 }
 
 std::string strip_brackets(std::string_view address) {
@@ -53,7 +43,7 @@ std::pair<std::string_view, std::string_view> split_host_entry(std::string_view 
 }  // namespace
 
 DeviceMapping parse_device_spec(std::string_view spec) {
-  std::vector<std::string_view> parts = split(spec, ':');
+  std::vector<std::string> parts = base::split(spec, ':');
   if (parts.size() > 3) throw Error(fmt::format("confusing device mapping, please use long syntax: {}", spec));
   DeviceMapping device;
   device.source = std::string(parts[0]);
@@ -75,7 +65,7 @@ std::pair<std::string, std::string> parse_extra_host(std::string_view entry) {
 std::vector<std::pair<std::string, std::string>> parse_extra_hosts(std::string_view entry) {
   auto [host, addresses] = split_host_entry(entry);
   std::vector<std::pair<std::string, std::string>> out;
-  for (std::string_view address : split(addresses, ',')) {
+  for (std::string_view address : base::split(addresses, ',')) {
     if (address.empty()) throw Error(fmt::format("invalid additional host, missing IP: {}", entry));
     out.emplace_back(std::string(host), strip_brackets(address));
   }

@@ -3,13 +3,13 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <fmt/format.h>
 #include <optional>
 
 #include "base/error.hpp"
+#include "base/strings.hpp"
 #include "compose/syntax.hpp"
 
 namespace stack::compose {
@@ -76,8 +76,7 @@ SpecParts split_spec(std::string_view spec) {
   size_t slash = container_proto.find('/');
   parts.container = container_proto.substr(0, slash);
   parts.protocol = slash == std::string_view::npos ? "" : std::string(container_proto.substr(slash + 1));
-  std::transform(parts.protocol.begin(), parts.protocol.end(), parts.protocol.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  parts.protocol = base::to_lower(parts.protocol);
   if (parts.protocol.empty()) parts.protocol = "tcp";
   if (parts.container.empty()) fail(spec, "no container port specified");
   if (parts.protocol != "tcp" && parts.protocol != "udp" && parts.protocol != "sctp")

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "base/strings.hpp"
 #include "compose/syntax.hpp"
 
 namespace stack::compose {
@@ -16,13 +17,8 @@ namespace {
 // Go's path.Clean for the container path: compose cleans the target ("/data/" -> "/data").
 std::string clean_path(std::string_view path) {
   bool rooted = !path.empty() && path.front() == '/';
-  std::vector<std::string_view> parts;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t next = path.find('/', pos);
-    if (next == std::string_view::npos) next = path.size();
-    std::string_view part = path.substr(pos, next - pos);
-    pos = next + 1;
+  std::vector<std::string> parts;
+  for (std::string& part : base::split(path, '/')) {
     if (part.empty() || part == ".") continue;
     if (part == "..") {
       if (!parts.empty() && parts.back() != "..") {
@@ -31,10 +27,10 @@ std::string clean_path(std::string_view path) {
       }
       if (rooted) continue;  // "/.." is "/"
     }
-    parts.push_back(part);
+    parts.push_back(std::move(part));
   }
   std::string out = rooted ? "/" : "";
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + std::string(parts[i]);
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? "/" : "") + parts[i];
   return out.empty() ? "." : out;
 }
 
@@ -56,12 +52,7 @@ const std::set<std::string, std::less<>> kPropagations = {"rprivate", "private",
 // compose-go silently ignores options it does not know (consistency values included:
 // the short syntax never sets `consistency`), so files that work with docker still load.
 void apply_options(std::string_view options, ServiceVolume& volume) {
-  size_t pos = 0;
-  while (pos <= options.size()) {
-    size_t comma = options.find(',', pos);
-    if (comma == std::string_view::npos) comma = options.size();
-    std::string_view option = options.substr(pos, comma - pos);
-    pos = comma + 1;
+  for (const std::string& option : base::split(options, ',')) {
     if (option == "ro") {
       volume.read_only = true;
     } else if (option == "rw") {
@@ -71,10 +62,10 @@ void apply_options(std::string_view options, ServiceVolume& volume) {
       volume.volume->nocopy = true;
     } else if (option == "z" || option == "Z") {
       if (!volume.bind) volume.bind = BindOptions{};
-      volume.bind->selinux = std::string(option);
+      volume.bind->selinux = option;
     } else if (kPropagations.contains(option)) {
       if (!volume.bind) volume.bind = BindOptions{};
-      volume.bind->propagation = std::string(option);
+      volume.bind->propagation = option;
     }
   }
 }

@@ -14,21 +14,11 @@
 #include <set>
 
 #include "base/byte_size.hpp"
+#include "base/strings.hpp"
 #include "engine/container_create_parts.hpp"
 
 namespace stack::engine::create_detail {
 namespace {
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const size_t end = text.find(sep, start);
-    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) return out;
-    start = end + 1;
-  }
-}
 
 // "/data/" -> "/data", "/a/../b" -> "/b"; relative -> "".
 std::string clean_absolute(const std::string& path) {
@@ -52,7 +42,7 @@ bool is_propagation(const std::string& word) {
 
 // "/host:/ctr[:ro,rshared,...]": an rbind, rprivate unless told, as Docker binds.
 runtime::Mount parse_volume(const std::string& spec) {
-  const std::vector<std::string> parts = split(spec, ':');
+  const std::vector<std::string> parts = base::split(spec, ':');
   if (parts.size() == 1) throw flag_error("--volume", spec, "expected /host/path:/container/path[:options]");
   if (parts.size() > 3) throw flag_error("--volume", spec, "too many colons");
   const std::string& host = parts[0];
@@ -64,7 +54,7 @@ runtime::Mount parse_volume(const std::string& spec) {
   runtime::Mount m{container_path("--volume", spec, parts[1]), "bind", clean_absolute(host), {"rbind"}};
   std::string propagation = "rprivate";
   bool read_only = false;
-  for (const auto& word : parts.size() == 3 ? split(parts[2], ',') : std::vector<std::string>{}) {
+  for (const auto& word : parts.size() == 3 ? base::split(parts[2], ',') : std::vector<std::string>{}) {
     if (word == "ro" || word == "rw") {
       read_only = word == "ro";
     } else if (is_propagation(word)) {
@@ -98,7 +88,7 @@ runtime::Mount parse_tmpfs(const std::string& spec) {
   runtime::Mount m{container_path("--tmpfs", spec, spec.substr(0, colon)), "tmpfs", "tmpfs",
                    {"noexec", "nosuid", "nodev"}};
   if (colon == std::string::npos) return m;
-  for (const auto& word : split(spec.substr(colon + 1), ',')) {
+  for (const auto& word : base::split(spec.substr(colon + 1), ',')) {
     const size_t eq = word.find('=');
     const std::string key = word.substr(0, eq);
     if (word.empty()) continue;
@@ -146,7 +136,7 @@ std::vector<runtime::Device> parse_devices(const std::vector<std::string>& devic
   };
   std::vector<runtime::Device> out;
   for (const auto& spec : devices) {
-    const std::vector<std::string> parts = split(spec, ':');
+    const std::vector<std::string> parts = base::split(spec, ':');
     if (parts.size() > 3) throw flag_error("--device", spec, "too many colons");
     const std::string& host = parts[0];
     std::string path = host;

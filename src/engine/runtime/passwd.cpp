@@ -2,30 +2,21 @@
 
 #include <charconv>
 
+#include "base/strings.hpp"
+
 namespace stack::engine::runtime {
 namespace {
 
 constexpr unsigned kMaxId = 2147483647;
 
-std::vector<std::string_view> split(std::string_view text, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t end = text.find(sep, start);
-    out.push_back(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
-    if (end == std::string_view::npos) return out;
-    start = end + 1;
-  }
-}
-
 // The fields of each meaningful line: not blank, not a comment.
 template <class Fn>
 void for_each_record(std::string_view text, Fn&& fn) {
-  for (std::string_view line : split(text, '\n')) {
+  for (std::string_view line : base::split(text, '\n')) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     size_t first = line.find_first_not_of(" \t");
     if (first == std::string_view::npos || line[first] == '#') continue;
-    fn(split(line, ':'));
+    fn(base::split(line, ':'));
   }
 }
 
@@ -39,7 +30,7 @@ bool parse_id(std::string_view text, unsigned& id) {
 
 std::vector<PasswdEntry> parse_passwd(std::string_view text) {
   std::vector<PasswdEntry> out;
-  for_each_record(text, [&](const std::vector<std::string_view>& f) {
+  for_each_record(text, [&](const std::vector<std::string>& f) {
     PasswdEntry e;
     unsigned uid = 0, gid = 0;
     if (f.size() < 4 || f[0].empty() || !parse_id(f[2], uid) || !parse_id(f[3], gid)) return;
@@ -54,14 +45,14 @@ std::vector<PasswdEntry> parse_passwd(std::string_view text) {
 
 std::vector<GroupEntry> parse_group(std::string_view text) {
   std::vector<GroupEntry> out;
-  for_each_record(text, [&](const std::vector<std::string_view>& f) {
+  for_each_record(text, [&](const std::vector<std::string>& f) {
     GroupEntry e;
     unsigned gid = 0;
     if (f.size() < 3 || f[0].empty() || !parse_id(f[2], gid)) return;
     e.name = f[0];
     e.gid = gid;
     if (f.size() > 3)
-      for (std::string_view member : split(f[3], ','))
+      for (const std::string& member : base::split(f[3], ','))
         if (!member.empty()) e.members.emplace_back(member);
     out.push_back(std::move(e));
   });

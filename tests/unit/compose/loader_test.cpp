@@ -100,6 +100,15 @@ TEST_CASE("loader folds env_file into environment with environment winning", "[l
   CHECK(app.environment.at("B") == "from-environment");
 }
 
+TEST_CASE("services sharing an env file each get its values, and their own environment stays their own", "[loader]") {
+  Project p = Load("loader/sharedenv").env("NAME", "n").project();
+  const Service& web = p.services.at("web");
+  const Service& worker = p.services.at("worker");
+  CHECK(web.environment == OptionalStringMap{{"A", "web-own"}, {"B", "n-file"}});
+  CHECK(web.labels == StringMap{{"A", "from-file"}, {"B", "n-file"}});
+  CHECK(worker.environment == OptionalStringMap{{"A", "from-file"}, {"B", "n-file"}});
+}
+
 TEST_CASE("loader resolves extends from another file relative to that file", "[loader]") {
   Project p = Load("loader/extends").project();
   const Service& web = p.services.at("web");
