@@ -2,9 +2,7 @@
 // a Go duration before now, an RFC 3339 time, or unix seconds.
 #include <chrono>
 #include <ctime>
-#include <limits>
 
-#include "base/duration.hpp"
 #include "base/error.hpp"
 #include "engine/log_files.hpp"
 #include "engine/log_reader.hpp"
@@ -52,13 +50,38 @@ int64_t local_offset_seconds() {
   return local.tm_gmtoff;
 }
 
-// Go's time.ParseDuration (Docker reads a duration first): nullopt when the text is not one.
+// Go's time.ParseDuration: [+-] then one or more <number><unit>, e.g. "1h30m", "1.5h".
 std::optional<int64_t> parse_go_duration_ns(std::string_view text) {
-  try {
-    return base::parse_duration(text);
-  } catch (const Error&) {
-    return std::nullopt;
+  static const std::pair<std::string_view, int64_t> kUnits[] = {
+      {"ns", 1},           {"us", 1000},          {"\xc2\xb5s", 1000}, {"\xce\xbcs", 1000},
+      {"ms", 1'000'000},   {"s", kSecond},        {"m", 60 * kSecond}, {"h", 3600 * kSecond}};
+  size_t i = 0;
+  const bool negative = accept(text, i, '-');
+  if (!negative) accept(text, i, '+');
+  if (i == text.size()) return std::nullopt;
+  long double total = 0;
+  while (i < text.size()) {
+    const size_t number_start = i;
+    int64_t whole = 0;
+    for (; i < text.size() && is_digit(text[i]); ++i) {
+      if (whole > std::numeric_limits<int64_t>::max() / 10) return std::nullopt;
+      whole = whole * 10 + (text[i] - '0');
+    }
+    int64_t fraction = 0;  // in nanoseconds of the unit
+    if (accept(text, i, '.')) fraction = fraction_ns(text, i).value_or(0);
+    if (i == number_start || text.substr(number_start, i - number_start) == ".") return std::nullopt;
+    const size_t unit_start = i;
+    while (i < text.size() && !is_digit(text[i]) && text[i] != '.') ++i;
+    const std::string_view unit = text.substr(unit_start, i - unit_start);
+    int64_t scale = 0;
+    for (const auto& [name, ns] : kUnits)
+      if (unit == name) scale = ns;
+    if (scale == 0) return std::nullopt;
+    total += static_cast<long double>(whole) * scale + static_cast<long double>(fraction) * scale / kSecond;
   }
+  if (total > static_cast<long double>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+  const auto ns = static_cast<int64_t>(total);
+  return negative ? -ns : ns;
 }
 
 // Unix seconds with an optional fraction: "1700000000", "1700000000.5".
