@@ -187,7 +187,7 @@ int Containers::run_attached(const CreateRequest& request, int in_fd, bool tty) 
   streams.tty = tty;
   try {
     // The shim starts while the records are written: its exec overlaps our writes.
-    return engine::start_attached(layout_, p.id, p.def.config.name, streams, [&] { write_records(p); });
+    return engine::start_attached(layout_, p.id, streams, [&] { write_records(p); });
   } catch (const CreateError&) {
     throw;
   } catch (const Error&) {
@@ -204,14 +204,14 @@ int Containers::run_attached(const CreateRequest& request, int in_fd, bool tty) 
 pid_t Containers::start(const std::string& id) {
   const ContainerView v = view(id);
   if (is_live(v.state.status)) return v.state.pid;
-  return start_shim(layout_, id, v.config.name);
+  return start_shim(layout_, id);
 }
 
 int Containers::start_attached(const std::string& id, int in_fd, bool tty) {
   AttachStreams streams;
   streams.in_fd = in_fd;
   streams.tty = tty;
-  return engine::start_attached(layout_, id, view(id).config.name, streams);
+  return engine::start_attached(layout_, id, streams);
 }
 
 void Containers::stop(const std::string& id, std::optional<int> timeout_s, const std::string& signal) {

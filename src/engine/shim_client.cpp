@@ -56,22 +56,14 @@ struct Spawned {
 
 // attach_fd: the shim's end of an attach session, or -1; go_fd: the read end of the
 // pipe that says "go", or -1.
-Spawned spawn_shim(const Layout& layout, const std::string& id, const std::string& name, int attach_fd,
-                   int go_fd = -1) {
+Spawned spawn_shim(const Layout& layout, const std::string& id, int attach_fd, int go_fd = -1) {
   const std::string binary = shim_binary();
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) throw syscall_error("create the shim's sync pipe");
   UniqueFd read_end(fds[0]);
   UniqueFd write_end = above_child_fds(UniqueFd(fds[1]), "the shim's sync pipe");
-  std::vector<std::string> args = {binary,          "--id",           id,
-                                   "--bundle",      layout.container_dir(id),
-                                   "--run-dir",     layout.container_run_dir(id),
-                                   "--seccomp-cache", layout.seccomp_cache_dir(),
-                                   "--sync-fd",     std::to_string(shim_protocol::kSyncFd)};
-  if (!name.empty()) {
-    args.push_back("--name-link");
-    args.push_back(layout.name_path(name));
-  }
+  std::vector<std::string> args = {binary,     "--id",       id, "--root", layout.roots().root, "--run-root",
+                                   layout.roots().run_root, "--sync-fd", std::to_string(shim_protocol::kSyncFd)};
   if (attach_fd >= 0) {
     args.push_back("--attach-fd");
     args.push_back(std::to_string(shim_protocol::kAttachFd));
@@ -148,8 +140,8 @@ std::string shim_binary() {
   return "/usr/local/libexec/stack/stack-shim";
 }
 
-pid_t start_shim(const Layout& layout, const std::string& id, const std::string& name) {
-  Spawned s = spawn_shim(layout, id, name, -1);
+pid_t start_shim(const Layout& layout, const std::string& id) {
+  Spawned s = spawn_shim(layout, id, -1);
   return expect_running(s.sync.get());
 }
 
@@ -163,7 +155,7 @@ std::string shim_request(const Layout& layout, const std::string& id, const std:
   throw ShimGone("the supervisor of container " + id + " went away before answering");
 }
 
-int start_attached(const Layout& layout, const std::string& id, const std::string& name, const AttachStreams& streams,
+int start_attached(const Layout& layout, const std::string& id, const AttachStreams& streams,
                    const std::function<void()>& before_go) {
   int pair[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0) throw syscall_error("create the attach socket pair");
@@ -175,7 +167,7 @@ int start_attached(const Layout& layout, const std::string& id, const std::strin
     if (pipe2(go_fds, O_CLOEXEC) < 0) throw syscall_error("create the shim's go pipe");
     go = {above_child_fds(UniqueFd(go_fds[0]), "the shim's go pipe"), UniqueFd(go_fds[1])};
   }
-  Spawned s = spawn_shim(layout, id, name, theirs.get(), before_go ? go.first.get() : -1);
+  Spawned s = spawn_shim(layout, id, theirs.get(), before_go ? go.first.get() : -1);
   theirs.reset();
   if (before_go) {
     go.first.reset();

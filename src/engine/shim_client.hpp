@@ -24,8 +24,7 @@ std::string shim_binary();
 
 // Starts the shim of a created container and returns the container's pid once it runs,
 // or throws stack::Error with the shim's precise message.
-// `name`: the container's name, whose reservation an auto-removed container frees.
-pid_t start_shim(const Layout& layout, const std::string& id, const std::string& name = "");
+pid_t start_shim(const Layout& layout, const std::string& id);
 
 // Sends one request line; returns the value after "ok" (may be empty). Throws
 // stack::Error for "error ..." and ShimGone when no shim answers.
@@ -46,7 +45,7 @@ struct AttachStreams {
 // `before_go`, when given, runs once the shim is spawned and before it reads the
 // container's records: writing them there overlaps the shim's own start-up. If it
 // throws, the shim ends without doing anything and the exception is passed on.
-int start_attached(const Layout& layout, const std::string& id, const std::string& name, const AttachStreams& streams,
+int start_attached(const Layout& layout, const std::string& id, const AttachStreams& streams,
                    const std::function<void()>& before_go = {});
 
 // Attaches to a running container (`start -a`, `attach`): returns the exit code.

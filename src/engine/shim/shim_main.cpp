@@ -1,8 +1,9 @@
 // stack-shim: one per container (DESIGN section 2). Started by stack in a session of
 // its own with the sync pipe on fd 3, it supervises the container until it exited for
 // good, and outlives the stack command that started it.
-//   stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N]
-//              [--cgroup-root DIR] [--attach-fd N] [--go-fd N] [--name-link PATH]
+//   stack-shim --id ID --root DIR --run-root DIR [--sync-fd N] [--cgroup-root DIR]
+//              [--attach-fd N] [--go-fd N]
+// (the container's files are where engine/layout.hpp says, under the two roots)
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -18,7 +19,7 @@ namespace {
 
 [[noreturn]] void usage(const char* why) {
   fprintf(stderr, "stack-shim: %s\n", why);
-  fprintf(stderr, "usage: stack-shim --id ID --bundle DIR --run-dir DIR --seccomp-cache DIR [--sync-fd N] [--attach-fd N]\n");
+  fprintf(stderr, "usage: stack-shim --id ID --root DIR --run-root DIR [--sync-fd N] [--cgroup-root DIR] [--attach-fd N] [--go-fd N]\n");
   exit(2);
 }
 
@@ -31,17 +32,15 @@ stack::engine::shim::ShimOptions parse(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--id") o.id = value();
-    else if (a == "--bundle") o.bundle = value();
-    else if (a == "--run-dir") o.run_dir = value();
-    else if (a == "--seccomp-cache") o.seccomp_cache = value();
+    else if (a == "--root") o.roots.root = value();
+    else if (a == "--run-root") o.roots.run_root = value();
     else if (a == "--cgroup-root") o.cgroup_root = value();
-    else if (a == "--name-link") o.name_link = value();
     else if (a == "--sync-fd") o.sync_fd = std::atoi(value().c_str());
     else if (a == "--attach-fd") o.attach_fd = std::atoi(value().c_str());
     else if (a == "--go-fd") o.go_fd = std::atoi(value().c_str());
     else usage(("unknown argument " + a).c_str());
   }
-  if (o.id.empty() || o.bundle.empty() || o.run_dir.empty()) usage("--id, --bundle and --run-dir are required");
+  if (o.id.empty() || o.roots.root.empty() || o.roots.run_root.empty()) usage("--id, --root and --run-root are required");
   return o;
 }
 

@@ -29,12 +29,13 @@ std::string one_line(std::string text) {
 
 Supervisor::Supervisor(const ShimOptions& options)
     : opt_(options),
-      spec_(runtime::spec_from_json(base::read_file(options.bundle + "/spec.json"), options.bundle + "/spec.json")),
-      config_(load_config(options.bundle)),
+      layout_(options.roots),
+      bundle_(layout_.container_dir(options.id)),
+      spec_(runtime::spec_from_json(base::read_file(layout_.spec_path(options.id)), layout_.spec_path(options.id))),
+      config_(load_config(bundle_)),
       policy_(parse_restart_policy(config_.restart_policy)),
-      log_(options.bundle + "/" + options.id + "-json.log", config_.log.max_size, config_.log.max_file) {
-  if (auto text = base::read_file_if_exists(options.bundle + "/state.json"))
-    state_ = state_from_json(*text, options.bundle + "/state.json");
+      log_(layout_.log_path(options.id), config_.log.max_size, config_.log.max_file) {
+  if (auto text = base::read_file_if_exists(bundle_ + "/state.json")) state_ = state_from_json(*text, bundle_ + "/state.json");
   state_.id = config_.id;
   state_.name = config_.name;
   state_.stop_requested = false;  // a new start: the restart policy applies again
@@ -72,7 +73,7 @@ int Supervisor::run() {
     report_sync("error " + one_line(message) + (hint.empty() ? "" : "\t" + one_line(hint)));
     end_attach_sessions(127);
     drain_clients(std::chrono::milliseconds(500));
-    ::unlink((opt_.run_dir + "/shim.sock").c_str());
+    ::unlink(layout_.shim_socket(opt_.id).c_str());
     return 1;
   }
   report_sync("running " + std::to_string(pid_));
@@ -95,8 +96,8 @@ void Supervisor::launch() {
   io_ = make_container_io(config_.tty, config_.stdin_open);
   runtime::StartOptions o;
   o.id = opt_.id;
-  o.rootfs = opt_.bundle + "/rootfs";
-  o.seccomp_cache_dir = opt_.seccomp_cache;
+  o.rootfs = layout_.rootfs_dir(opt_.id);
+  o.seccomp_cache_dir = layout_.seccomp_cache_dir();
   o.cgroup_root = opt_.cgroup_root;
   o.stdin_fd = io_.child_in ? io_.child_in.get() : -1;
   o.stdout_fd = io_.child_out.get();
@@ -104,7 +105,7 @@ void Supervisor::launch() {
   o.console_socket = io_.child_console ? io_.child_console.get() : -1;
   std::filesystem::create_directories(o.rootfs);
   // Once per shim: restarts and healthchecks (exec_seccomp_) load the same program.
-  if (!exec_seccomp_) exec_seccomp_ = runtime::seccomp_program_for(spec_, opt_.seccomp_cache);
+  if (!exec_seccomp_) exec_seccomp_ = runtime::seccomp_program_for(spec_, layout_.seccomp_cache_dir());
   o.seccomp = &*exec_seccomp_;
   runtime::StartedContainer started = runtime::start_container(spec_, o);
   io_.close_child_ends();
@@ -139,7 +140,7 @@ void Supervisor::launch() {
 
 void Supervisor::save() {
   try {
-    save_state(opt_.bundle, state_);
+    save_state(bundle_, state_);
   } catch (const std::exception&) {
     // A full disk must not take the supervisor down: the container keeps running and
     // the next write (or `stack`, which checks the processes) catches up.
@@ -270,21 +271,21 @@ void Supervisor::on_container_exit(int status) {
 // The container exited for good: record it, clean up, answer everyone, end.
 void Supervisor::finish() {
   restart_at_.reset();
-  ::unlink((opt_.run_dir + "/shim.sock").c_str());
+  ::unlink(layout_.shim_socket(opt_.id).c_str());
   listen_fd_.reset();
   state_.status = Status::Exited;
   state_.pid = 0;
   std::string trash;
   if (config_.auto_remove) {  // nobody will read the final state: the records go
     std::error_code ignored;
-    if (!opt_.name_link.empty() && std::filesystem::read_symlink(opt_.name_link, ignored).string() == opt_.id)
-      ::unlink(opt_.name_link.c_str());
-    std::filesystem::remove_all(opt_.run_dir, ignored);
+    const std::string name_link = layout_.name_path(config_.name);
+    if (std::filesystem::read_symlink(name_link, ignored).string() == opt_.id) ::unlink(name_link.c_str());
+    std::filesystem::remove_all(layout_.container_run_dir(opt_.id), ignored);
     // Renamed out of sight at once (listings skip dot entries), deleted after the
     // answer: unlinking a container's files costs milliseconds on virtual disks, and
     // `run --rm` should not wait for that.
-    trash = (std::filesystem::path(opt_.bundle).parent_path() / ("." + opt_.id + ".removing")).string();
-    if (::rename(opt_.bundle.c_str(), trash.c_str()) < 0) trash = opt_.bundle;
+    trash = layout_.containers_dir() + "/." + opt_.id + ".removing";
+    if (::rename(bundle_.c_str(), trash.c_str()) < 0) trash = bundle_;
   } else {
     save();
   }

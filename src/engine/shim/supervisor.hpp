@@ -13,18 +13,17 @@
 #include <memory>
 #include <string>
 
+#include "engine/layout.hpp"
+
 namespace stack::engine::shim {
 
 struct ShimOptions {
   std::string id;
-  std::string bundle;         // the container's directory (config.json, spec.json, state.json)
-  std::string run_dir;        // where shim.sock goes
-  std::string seccomp_cache;  // compiled seccomp programs
+  Roots roots;  // every path of the container comes from Layout(roots)
   std::string cgroup_root = "/sys/fs/cgroup";
-  std::string name_link;      // the container's name reservation, freed with auto_remove
-  int sync_fd = -1;           // the "running <pid>" / "error ..." report
-  int go_fd = -1;             // wait for a byte here before reading the records
-  int attach_fd = -1;         // an attach session from before the start (see shim_protocol.hpp)
+  int sync_fd = -1;    // the "running <pid>" / "error ..." report
+  int go_fd = -1;      // wait for a byte here before reading the records
+  int attach_fd = -1;  // an attach session from before the start (see shim_protocol.hpp)
 };
 
 // Starts the container and supervises it; returns the shim's exit status (0 once the

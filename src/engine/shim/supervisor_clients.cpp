@@ -39,21 +39,22 @@ void send_now(Client& c, const std::string& text) { c.out += text; }
 // The socket lives in the run dir; bound by a relative name from inside it so the
 // path length limit of sockaddr_un never bites, whatever the run root.
 void Supervisor::listen() {
-  std::filesystem::create_directories(opt_.run_dir);
+  const std::string run_dir = layout_.container_run_dir(opt_.id);
+  std::filesystem::create_directories(run_dir);
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!fd) throw syscall_error("create the control socket");
   const std::string name = shim_protocol::kSocketName;
-  UniqueFd dir(::open(opt_.run_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!dir) throw syscall_error("open " + opt_.run_dir);
+  UniqueFd dir(::open(run_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) throw syscall_error("open " + run_dir);
   ::unlinkat(dir.get(), name.c_str(), 0);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   const std::string path = "/proc/self/fd/" + std::to_string(dir.get()) + "/" + name;
   std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-    throw syscall_error("bind " + opt_.run_dir + "/" + name);
+    throw syscall_error("bind " + run_dir + "/" + name);
   ::fchmodat(dir.get(), name.c_str(), 0600, 0);
-  if (::listen(fd.get(), 64) < 0) throw syscall_error("listen on " + opt_.run_dir + "/" + name);
+  if (::listen(fd.get(), 64) < 0) throw syscall_error("listen on " + run_dir + "/" + name);
   listen_fd_ = std::move(fd);
 }
 

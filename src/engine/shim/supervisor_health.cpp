@@ -18,7 +18,7 @@ void Supervisor::start_health_check(Clock::time_point now) {
   run.start = now_rfc3339();
   run.deadline = now + health_->timeout();
   try {
-    if (!exec_seccomp_) exec_seccomp_ = runtime::seccomp_program_for(spec_, opt_.seccomp_cache);
+    if (!exec_seccomp_) exec_seccomp_ = runtime::seccomp_program_for(spec_, layout_.seccomp_cache_dir());
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) < 0) throw syscall_error("create the healthcheck pipe");
     UniqueFd read_end(fds[0]), write_end(fds[1]);

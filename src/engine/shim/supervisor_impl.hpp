@@ -85,6 +85,8 @@ class Supervisor {
   void abandon_health_check(const std::string& why);
 
   ShimOptions opt_;
+  Layout layout_;
+  std::string bundle_;  // layout_.container_dir(id)
   runtime::Spec spec_;
   ContainerConfig config_;
   ContainerState state_;

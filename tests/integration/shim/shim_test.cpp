@@ -234,7 +234,7 @@ TEST_CASE("shim: an attach session from before the start gets all output and the
   AttachStreams streams;
   streams.out_fd = out[1];
   streams.err_fd = err[1];
-  CHECK(start_attached(a.layout(), a.id(), a.config.name, streams) == 5);
+  CHECK(start_attached(a.layout(), a.id(), streams) == 5);
   ::close(out[1]);
   ::close(err[1]);
   CHECK(base::read_file("/proc/self/fd/" + std::to_string(out[0])) == "hello\n");
