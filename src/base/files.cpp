@@ -2,10 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <iterator>
-#include <sstream>
 
 #include "base/error.hpp"
 #include "base/syscall_error.hpp"
@@ -17,17 +15,26 @@
 
 namespace stack::base {
 
+// Plain open/fstat/read: the shim reads its records (and the seccomp cache) on every
+// container start, and iostreams would pull their locale machinery into it.
 std::optional<std::string> read_file_if_exists(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    int err = errno;
-    if (err == ENOENT) return std::nullopt;
-    throw Error("read " + path.string() + ": " + std::strerror(err));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
+    if (errno == ENOENT) return std::nullopt;
+    throw Error("read " + path.string() + ": " + std::strerror(errno));
   }
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) throw Error("read " + path.string() + ": I/O error");
-  return out.str();
+  struct stat st {};
+  std::string out;
+  if (::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode)) out.reserve(static_cast<size_t>(st.st_size));
+  char buf[16384];
+  while (true) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EISDIR) return out;  // as the iostream version read a directory: empty
+    if (n < 0) throw Error("read " + path.string() + ": " + std::strerror(errno));
+    if (n == 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
 }
 
 std::string read_file(const std::filesystem::path& path) {
