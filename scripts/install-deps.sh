@@ -10,6 +10,10 @@ PACKAGES=(
   clang libclang-rt-14-dev
   # libraries (DESIGN.md section 10)
   libyaml-dev libfmt-dev libspdlog-dev libcli11-dev catch2 nlohmann-json3-dev libssl-dev libseccomp-dev
+  # image store and registry client: libarchive (tar, gzip, zstd), libcurl (opened with dlopen)
+  libarchive-dev libzstd-dev zlib1g-dev libcurl4-openssl-dev
+  # registry tests: a real registry server (Distribution) and htpasswd for its bcrypt auth
+  docker-registry apache2-utils
   # container tests: a static busybox for test root filesystems, tini for `init: true`
   busybox-static tini
   # tests and benchmarks (procps: `stack container top` runs ps; bsdutils: script(1)
