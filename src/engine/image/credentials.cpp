@@ -129,7 +129,8 @@ std::string credentials_path() {
 
 std::optional<Credentials> find_credentials(std::string_view domain) {
   const std::string own_file = credentials_path();
-  if (const json* entry = find_entry(read_json(own_file), domain)) {
+  const json own = read_json(own_file);
+  if (const json* entry = find_entry(own, domain)) {
     if (auto credentials = entry_credentials(*entry, own_file)) return credentials;
   }
   const std::string docker_file = docker_config_path();
