@@ -12,7 +12,7 @@ namespace stack::engine::image {
 namespace {
 
 template <typename Fn>
-void bind(void* library, Fn& fn, const char* name) {
+void bind_symbol(void* library, Fn& fn, const char* name) {
   void* symbol = ::dlsym(library, name);
   if (symbol == nullptr) throw Error(std::string("libcurl.so.4 has no ") + name, "install the libcurl4 package (7.17 or later)");
   fn = reinterpret_cast<Fn>(symbol);
@@ -26,17 +26,17 @@ CurlApi load() {
     throw Error("libcurl.so.4 not found: install the libcurl4 package");
   }
   CurlApi api;
-  bind(library, api.global_init, "curl_global_init");
-  bind(library, api.version, "curl_version");
-  bind(library, api.easy_init, "curl_easy_init");
-  bind(library, api.easy_setopt, "curl_easy_setopt");
-  bind(library, api.easy_perform, "curl_easy_perform");
-  bind(library, api.easy_getinfo, "curl_easy_getinfo");
-  bind(library, api.easy_cleanup, "curl_easy_cleanup");
-  bind(library, api.easy_reset, "curl_easy_reset");
-  bind(library, api.easy_strerror, "curl_easy_strerror");
-  bind(library, api.slist_append, "curl_slist_append");
-  bind(library, api.slist_free_all, "curl_slist_free_all");
+  bind_symbol(library, api.global_init, "curl_global_init");
+  bind_symbol(library, api.version, "curl_version");
+  bind_symbol(library, api.easy_init, "curl_easy_init");
+  bind_symbol(library, api.easy_setopt, "curl_easy_setopt");
+  bind_symbol(library, api.easy_perform, "curl_easy_perform");
+  bind_symbol(library, api.easy_getinfo, "curl_easy_getinfo");
+  bind_symbol(library, api.easy_cleanup, "curl_easy_cleanup");
+  bind_symbol(library, api.easy_reset, "curl_easy_reset");
+  bind_symbol(library, api.easy_strerror, "curl_easy_strerror");
+  bind_symbol(library, api.slist_append, "curl_slist_append");
+  bind_symbol(library, api.slist_free_all, "curl_slist_free_all");
   if (CURLcode rc = api.global_init(CURL_GLOBAL_DEFAULT); rc != CURLE_OK) {
     throw Error(std::string("libcurl initialization failed: ") + api.easy_strerror(rc));
   }
