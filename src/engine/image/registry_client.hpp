@@ -62,8 +62,10 @@ class RegistryClient {
   // Downloads blob `digest` into `path`. When `path` already holds a prefix of the blob
   // (an interrupted earlier pull), only the rest is requested (Range); a server that
   // ignores the range restarts it. The finished file is verified against `digest`; a
-  // mismatch or a truncated body is retried once from scratch, then an error
-  // ("blob sha256:...: digest mismatch"), and `path` is removed.
+  // mismatch is retried once from scratch, then an error ("blob sha256:...: digest
+  // mismatch"), and `path` is removed. A body cut short is resumed once (what arrived is
+  // kept, and checked with the rest); a second cut leaves the partial file for a later pull.
+  // `progress` counts the bytes in `path`, a resumed prefix included.
   void get_blob(const std::string& digest, const std::string& path, const ProgressFn& progress = {});
 
   // HEAD /v2/<path>/blobs/<digest>.
