@@ -118,8 +118,7 @@ LayerRecord Loader::layer(const std::string& name, const std::string& diff_id, c
   } else if (found.empty()) {
     // The layer is unpacked already; still prove that this archive holds it before its
     // blob is recorded as the layer's (an uncompressed one is its own proof).
-    UniqueFd fd = open_file(file.path);
-    found = file.digest == diff_id ? diff_id : digest_layer(fd.get()).diff_id;
+    found = file.digest == diff_id ? diff_id : digest_layer(open_file(file.path).get()).diff_id;
   }
   checked_[file.digest] = found;
   if (found != diff_id) {
