@@ -32,7 +32,9 @@ struct UnpackedLayer {
 // directory and rename it into place only on success.
 UnpackedLayer unpack_layer(int in_fd, const std::string& dest, int tee_fd = -1);
 
-// Computes the diff ID of a layer archive without unpacking it (decompressing as above).
+// Computes the diff ID of a layer archive without unpacking it (decompressing as above,
+// and reading every tar header, so a stream that is not a whole tar fails as it would
+// on unpack). content_size is the sum of the regular files' sizes.
 UnpackedLayer digest_layer(int in_fd);
 
 }  // namespace stack::engine::image
