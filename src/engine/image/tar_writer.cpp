@@ -23,11 +23,10 @@ struct EntryDeleter {
 
 }  // namespace
 
-TarWriter::TarWriter(int fd, Compression compression) : archive_(archive_write_new()) {
+TarWriter::TarWriter(int fd) : archive_(archive_write_new()) {
   if (archive_ == nullptr) throw Error("cannot create a tar writer: out of memory");
   const bool ok = archive_write_set_format_pax_restricted(archive_) == ARCHIVE_OK &&
-                  (compression == Compression::Gzip ? archive_write_add_filter_gzip(archive_)
-                                                    : archive_write_add_filter_none(archive_)) == ARCHIVE_OK &&
+                  archive_write_add_filter_none(archive_) == ARCHIVE_OK &&
                   // Records end the archive, not 10 KiB blocks: what docker (Go's tar) writes.
                   archive_write_set_bytes_in_last_block(archive_, 1) == ARCHIVE_OK &&
                   archive_write_open_fd(archive_, fd) == ARCHIVE_OK;

@@ -18,10 +18,7 @@ namespace stack::engine::image {
 
 class TarWriter {
  public:
-  // Gzip is for tests that need compressed archives; `image save` writes plain tar.
-  enum class Compression { None, Gzip };
-
-  explicit TarWriter(int fd, Compression compression = Compression::None);
+  explicit TarWriter(int fd);
   ~TarWriter();  // frees the writer; an archive not finish()ed is left incomplete
   TarWriter(const TarWriter&) = delete;
   TarWriter& operator=(const TarWriter&) = delete;

@@ -14,18 +14,22 @@
 #include "engine/image/digest.hpp"
 #include "engine/image/oci.hpp"
 #include "image/image_fixture.hpp"
+#include "image/tar_builder.hpp"
 #include "support/busybox_rootfs.hpp"
 
 using namespace stack::engine::image;
 using stack::testing::add_test_image;
 using stack::testing::BusyboxRootfs;
-using stack::testing::TarEntry;
+using stack::testing::Compression;
+using stack::testing::ReadEntry;
+using stack::testing::TarBuilder;
 using stack::testing::TempDir;
-using Compression = TarWriter::Compression;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
+
+void write_file(const std::string& path, const std::string& content) { stack::base::write_file_atomic(path, content); }
 
 // Two stores and two layers: a busybox root (plain tar) and a small gzip layer with a whiteout.
 struct Fixture {
@@ -39,13 +43,13 @@ struct Fixture {
   Fixture() {
     BusyboxRootfs rootfs;
     stack::testing::write_tree_tar(base_tar, rootfs.dir());
-    stack::testing::write_tar(app_tar,
-                              {{"app/", AE_IFDIR, "", ""},
-                               {"app/run.sh", AE_IFREG, "#!/bin/sh\necho hello\n", ""},
-                               {"app/sh", AE_IFLNK, "", "../bin/busybox"},
-                               {"etc/", AE_IFDIR, "", ""},
-                               {"etc/.wh.group", AE_IFREG, "", ""}},
-                              Compression::Gzip);
+    write_file(app_tar, TarBuilder()
+                            .dir("app/")
+                            .file("app/run.sh", "#!/bin/sh\necho hello\n", 0755)
+                            .symlink("app/sh", "../bin/busybox")
+                            .dir("etc/")
+                            .file("etc/.wh.group", "")
+                            .build(Compression::Gzip));
   }
 };
 
@@ -63,16 +67,16 @@ std::vector<LoadedImage> load_from(const ImageStore& store, const std::string& p
 
 std::string blob_entry(const std::string& digest) { return "blobs/sha256/" + digest_hex(digest); }
 
-const TarEntry& entry_named(const std::vector<TarEntry>& entries, const std::string& name) {
-  for (const TarEntry& e : entries) {
+const ReadEntry& entry_named(const std::vector<ReadEntry>& entries, const std::string& name) {
+  for (const ReadEntry& e : entries) {
     if (e.name == name) return e;
   }
   FAIL("the archive has no entry " << name);
   throw;
 }
 
-size_t count_named(const std::vector<TarEntry>& entries, const std::string& name) {
-  return static_cast<size_t>(std::count_if(entries.begin(), entries.end(), [&](const TarEntry& e) { return e.name == name; }));
+size_t count_named(const std::vector<ReadEntry>& entries, const std::string& name) {
+  return static_cast<size_t>(std::count_if(entries.begin(), entries.end(), [&](const ReadEntry& e) { return e.name == name; }));
 }
 
 // No temporary directory of a load is left in the store.
@@ -86,12 +90,14 @@ bool no_load_leftovers(const ImageStore& store) {
 // The same entries, written again (compressed, changed or some left out by `change`,
 // which returns false to drop an entry).
 void rewrite(const std::string& from, const std::string& to, Compression compression,
-             const std::function<bool(TarEntry&)>& change = [](TarEntry&) { return true; }) {
-  std::vector<TarEntry> entries;
-  for (TarEntry& e : stack::testing::read_tar(from)) {
-    if (change(e)) entries.push_back(std::move(e));
+             const std::function<bool(ReadEntry&)>& change = [](ReadEntry&) { return true; }) {
+  TarBuilder tar;
+  for (ReadEntry& e : stack::testing::read_tar(from)) {
+    if (!change(e)) continue;
+    if (e.type == AE_IFDIR) tar.dir(e.name);
+    if (e.type == AE_IFREG) tar.file(e.name, e.content);
   }
-  stack::testing::write_tar(to, entries, compression);
+  write_file(to, tar.build(compression));
 }
 
 // Every image of a store with its references.
@@ -144,10 +150,10 @@ TEST_CASE("save writes docker's layout: oci-layout, blobs, an annotated index.js
   const ImageRecord saved = add_test_image(f.source, {f.base_tar, f.app_tar},
                                            {"docker.io/library/busybox:latest", "localhost:5000/app:1"});
   save_to(f.source, {"busybox", "localhost:5000/app:1", "busybox"}, f.archive);
-  const std::vector<TarEntry> entries = stack::testing::read_tar(f.archive);
+  const std::vector<ReadEntry> entries = stack::testing::read_tar(f.archive);
 
   std::vector<std::string> names;
-  for (const TarEntry& e : entries) names.push_back(e.name);
+  for (const ReadEntry& e : entries) names.push_back(e.name);
   CHECK(names == std::vector<std::string>{"oci-layout", "blobs/", "blobs/sha256/", blob_entry(saved.manifest_digest),
                                           blob_entry(saved.id), blob_entry(saved.layers[0].digest),
                                           blob_entry(saved.layers[1].digest), "index.json", "manifest.json"});
@@ -180,7 +186,7 @@ TEST_CASE("images sharing a layer are saved with that layer once and load sharin
   REQUIRE(base.layers[0] == app.layers[0]);
   save_to(f.source, {"base:1", "app:1"}, f.archive);
 
-  const std::vector<TarEntry> entries = stack::testing::read_tar(f.archive);
+  const std::vector<ReadEntry> entries = stack::testing::read_tar(f.archive);
   CHECK(count_named(entries, blob_entry(base.layers[0].digest)) == 1);
   CHECK(count_named(entries, blob_entry(app.layers[1].digest)) == 1);
   CHECK(json::parse(entry_named(entries, "manifest.json").content).size() == 2);
@@ -199,7 +205,7 @@ TEST_CASE("an image saved by an id prefix is saved without a name and loads with
   const ImageRecord saved = add_test_image(f.source, {f.app_tar}, {"docker.io/library/app:1"});
   save_to(f.source, {digest_hex(saved.id).substr(0, 12)}, f.archive);
 
-  const std::vector<TarEntry> entries = stack::testing::read_tar(f.archive);
+  const std::vector<ReadEntry> entries = stack::testing::read_tar(f.archive);
   const json index = json::parse(entry_named(entries, "index.json").content);
   REQUIRE(index["manifests"].size() == 1);
   CHECK_FALSE(index["manifests"][0].contains("annotations"));
@@ -219,7 +225,7 @@ TEST_CASE("an archive without manifest.json loads from index.json with the names
   const ImageRecord saved = add_test_image(f.source, {f.base_tar, f.app_tar}, {"localhost:5000/app:1"});
   save_to(f.source, {"localhost:5000/app:1"}, f.archive);
   const std::string oci = f.tmp / "oci.tar";
-  rewrite(f.archive, oci, Compression::None, [](TarEntry& e) { return e.name != "manifest.json"; });
+  rewrite(f.archive, oci, Compression::None, [](ReadEntry& e) { return e.name != "manifest.json"; });
 
   const std::vector<LoadedImage> loaded = load_from(f.target, oci);
   REQUIRE(loaded.size() == 1);
@@ -232,8 +238,7 @@ TEST_CASE("an archive without manifest.json loads from index.json with the names
 TEST_CASE("an old docker archive, a layer.tar symlinked to another image's, loads both images", "[archive]") {
   Fixture f;
   const std::string base_tar = stack::base::read_file(f.base_tar);
-  stack::testing::write_tar(f.tmp / "app.tar", {{"app/", AE_IFDIR, "", ""}, {"app/data", AE_IFREG, "data\n", ""}});
-  const std::string app_tar = stack::base::read_file(f.tmp / "app.tar");
+  const std::string app_tar = TarBuilder().dir("app/").file("app/data", "data\n").build();
   const std::string base_id = sha256_digest(base_tar), app_id = sha256_digest(app_tar);
   ImageConfig config_a, config_b;
   config_a.diff_ids = {base_id};
@@ -248,18 +253,20 @@ TEST_CASE("an old docker archive, a layer.tar symlinked to another image's, load
                                      {{"Config", id_b + ".json"},
                                       {"RepoTags", {"old:b"}},
                                       {"Layers", {v1_b + "/layer.tar", v1_c + "/layer.tar"}}}});
-  stack::testing::write_tar(f.archive, {{v1_a + "/", AE_IFDIR, "", ""},
-                                        {v1_a + "/VERSION", AE_IFREG, "1.0", ""},
-                                        {v1_a + "/json", AE_IFREG, "{}", ""},
-                                        {v1_a + "/layer.tar", AE_IFREG, base_tar, ""},
-                                        {v1_b + "/", AE_IFDIR, "", ""},
-                                        {v1_b + "/layer.tar", AE_IFLNK, "", "../" + v1_a + "/layer.tar"},
-                                        {v1_c + "/", AE_IFDIR, "", ""},
-                                        {v1_c + "/layer.tar", AE_IFREG, app_tar, ""},
-                                        {id_a + ".json", AE_IFREG, json_a, ""},
-                                        {id_b + ".json", AE_IFREG, json_b, ""},
-                                        {"manifest.json", AE_IFREG, manifest.dump(), ""},
-                                        {"repositories", AE_IFREG, R"({"old":{"a":")" + v1_a + R"("}})", ""}});
+  write_file(f.archive, TarBuilder()
+                            .dir(v1_a + "/")
+                            .file(v1_a + "/VERSION", "1.0")
+                            .file(v1_a + "/json", "{}")
+                            .file(v1_a + "/layer.tar", base_tar)
+                            .dir(v1_b + "/")
+                            .symlink(v1_b + "/layer.tar", "../" + v1_a + "/layer.tar")
+                            .dir(v1_c + "/")
+                            .file(v1_c + "/layer.tar", app_tar)
+                            .file(id_a + ".json", json_a)
+                            .file(id_b + ".json", json_b)
+                            .file("manifest.json", manifest.dump())
+                            .file("repositories", R"({"old":{"a":")" + v1_a + R"("}})")
+                            .build());
 
   const std::vector<LoadedImage> loaded = load_from(f.target, f.archive);
   REQUIRE(loaded.size() == 2);
@@ -302,7 +309,7 @@ TEST_CASE("an archive whose blob content does not match its name is refused and 
   save_to(f.source, {"busybox"}, f.archive);
   const std::string bad = f.tmp / "bad.tar";
   const std::string damaged = blob_entry(saved.layers[1].digest);
-  rewrite(f.archive, bad, Compression::None, [&](TarEntry& e) {
+  rewrite(f.archive, bad, Compression::None, [&](ReadEntry& e) {
     if (e.name == damaged) e.content[e.content.size() / 2] ^= 1;
     return true;
   });
@@ -319,12 +326,11 @@ TEST_CASE("an archive whose blob content does not match its name is refused and 
 TEST_CASE("an archive with a ../ or absolute entry name is refused", "[archive]") {
   Fixture f;
   const std::string bad = f.tmp / "bad.tar";
-  stack::testing::write_tar(bad, {{"oci-layout", AE_IFREG, R"({"imageLayoutVersion":"1.0.0"})", ""},
-                                  {"../evil", AE_IFREG, "x", ""}});
+  write_file(bad, TarBuilder().file("oci-layout", R"({"imageLayoutVersion":"1.0.0"})").file("../evil", "x").build());
   REQUIRE_THROWS_WITH(load_from(f.target, bad), Catch::StartsWith("archive entry \"../evil\": "));
-  stack::testing::write_tar(bad, {{"/etc/evil", AE_IFREG, "x", ""}});
+  write_file(bad, TarBuilder().file("/etc/evil", "x").build());
   REQUIRE_THROWS_WITH(load_from(f.target, bad), Catch::StartsWith("archive entry \"/etc/evil\": "));
-  stack::testing::write_tar(bad, {{"blobs/sha256/../../../evil", AE_IFREG, "x", ""}});
+  write_file(bad, TarBuilder().file("blobs/sha256/../../../evil", "x").build());
   REQUIRE_THROWS_WITH(load_from(f.target, bad), Catch::StartsWith("archive entry \"blobs/sha256/../../../evil\": "));
   CHECK_FALSE(fs::exists(f.tmp / "evil"));
   CHECK(f.target.list().empty());
@@ -335,8 +341,7 @@ TEST_CASE("a layer whose diff ID differs from its config's is refused, and no im
           "[archive]") {
   Fixture f;
   const std::string good_tar = stack::base::read_file(f.base_tar);
-  stack::testing::write_tar(f.tmp / "other.tar", {{"app/", AE_IFDIR, "", ""}, {"app/data", AE_IFREG, "data\n", ""}});
-  const std::string bad_tar = stack::base::read_file(f.tmp / "other.tar");
+  const std::string bad_tar = TarBuilder().dir("app/").file("app/data", "data\n").build();
   const std::string good_layer = sha256_digest(good_tar), bad_layer = sha256_digest(bad_tar);
   const std::string wrong = sha256_digest("another layer");
   ImageConfig good, bad;
@@ -347,11 +352,13 @@ TEST_CASE("a layer whose diff ID differs from its config's is refused, and no im
   const json manifest =
       json::array({{{"Config", blob_entry(good_id)}, {"RepoTags", {"good:1"}}, {"Layers", {blob_entry(good_layer)}}},
                    {{"Config", blob_entry(bad_id)}, {"RepoTags", {"bad:1"}}, {"Layers", {blob_entry(bad_layer)}}}});
-  stack::testing::write_tar(f.archive, {{blob_entry(good_layer), AE_IFREG, good_tar, ""},
-                                        {blob_entry(bad_layer), AE_IFREG, bad_tar, ""},
-                                        {blob_entry(good_id), AE_IFREG, good_json, ""},
-                                        {blob_entry(bad_id), AE_IFREG, bad_json, ""},
-                                        {"manifest.json", AE_IFREG, manifest.dump(), ""}});
+  write_file(f.archive, TarBuilder()
+                            .file(blob_entry(good_layer), good_tar)
+                            .file(blob_entry(bad_layer), bad_tar)
+                            .file(blob_entry(good_id), good_json)
+                            .file(blob_entry(bad_id), bad_json)
+                            .file("manifest.json", manifest.dump())
+                            .build());
 
   REQUIRE_THROWS_WITH(load_from(f.target, f.archive),
                       Catch::Contains("layer \"" + blob_entry(bad_layer) + "\" of image " + bad_id + " has diff ID " +

@@ -17,6 +17,7 @@
 #include "engine/image/digest.hpp"
 #include "engine/image/layer_unpack.hpp"
 #include "engine/image/oci.hpp"
+#include "engine/image/tar_writer.hpp"
 
 namespace fs = std::filesystem;
 using namespace stack::engine::image;
@@ -43,24 +44,9 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-void write_tar(const std::string& path, const std::vector<TarEntry>& entries, TarWriter::Compression compression) {
+void write_tree_tar(const std::string& path, const std::string& dir) {
   UniqueFd fd = open_or_throw(path, O_WRONLY | O_CREAT | O_TRUNC);
-  TarWriter tar(fd.get(), compression);
-  for (const TarEntry& e : entries) {
-    if (e.type == AE_IFDIR) {
-      tar.add_directory(e.name);
-    } else if (e.type == AE_IFLNK) {
-      tar.add_symlink(e.name, e.link);
-    } else {
-      tar.add_file(e.name, e.content);
-    }
-  }
-  tar.finish();
-}
-
-void write_tree_tar(const std::string& path, const std::string& dir, TarWriter::Compression compression) {
-  UniqueFd fd = open_or_throw(path, O_WRONLY | O_CREAT | O_TRUNC);
-  TarWriter tar(fd.get(), compression);
+  TarWriter tar(fd.get());
   std::vector<fs::path> paths;
   for (const auto& e : fs::recursive_directory_iterator(dir)) paths.push_back(e.path());
   std::sort(paths.begin(), paths.end());  // parents before children, and a stable layer
@@ -79,7 +65,7 @@ void write_tree_tar(const std::string& path, const std::string& dir, TarWriter::
   tar.finish();
 }
 
-std::vector<TarEntry> read_tar(const std::string& path) {
+std::vector<ReadEntry> read_tar(const std::string& path) {
   std::unique_ptr<struct archive, int (*)(struct archive*)> reader(archive_read_new(), archive_read_free);
   archive_read_support_filter_gzip(reader.get());
   archive_read_support_filter_none(reader.get());
@@ -87,10 +73,10 @@ std::vector<TarEntry> read_tar(const std::string& path) {
   if (archive_read_open_filename(reader.get(), path.c_str(), 65536) != ARCHIVE_OK) {
     throw std::runtime_error("open " + path + ": " + archive_error_string(reader.get()));
   }
-  std::vector<TarEntry> out;
+  std::vector<ReadEntry> out;
   archive_entry* entry = nullptr;
   while (archive_read_next_header(reader.get(), &entry) == ARCHIVE_OK) {
-    TarEntry e{archive_entry_pathname(entry), static_cast<unsigned>(archive_entry_filetype(entry)), {}, {}};
+    ReadEntry e{archive_entry_pathname(entry), static_cast<unsigned>(archive_entry_filetype(entry)), {}, {}};
     if (const char* link = archive_entry_symlink(entry)) e.link = link;
     char buf[65536];
     for (la_ssize_t n; (n = archive_read_data(reader.get(), buf, sizeof buf)) > 0;) e.content.append(buf, n);

@@ -1,6 +1,6 @@
-// Images made in a test store without a registry: layer tars written with TarWriter,
-// unpacked with unpack_layer and recorded as a pull would record them. Plus the helpers
-// the archive tests read and rewrite tar files with.
+// Images made in a test store without a registry: layer tars (tar_builder.hpp, or a
+// directory tree written with TarWriter) unpacked with unpack_layer and recorded as a
+// pull would record them. Plus reading tar files back, for the archive tests.
 #pragma once
 
 #include <functional>
@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "engine/image/store.hpp"
-#include "engine/image/tar_writer.hpp"
 
 namespace stack::testing {
 
@@ -28,21 +27,17 @@ class TempDir {
   std::string path_;
 };
 
-struct TarEntry {
+struct ReadEntry {
   std::string name;
-  unsigned type = 0;    // AE_IFREG, AE_IFDIR, AE_IFLNK
+  unsigned type = 0;    // AE_IFREG, AE_IFDIR, AE_IFLNK, ...
   std::string content;  // of a regular file
   std::string link;     // a symlink's target
 };
 
-// Writes `entries` as a tar file at `path` (gzip-compressed when asked).
-void write_tar(const std::string& path, const std::vector<TarEntry>& entries,
-               engine::image::TarWriter::Compression compression = engine::image::TarWriter::Compression::None);
-// A directory tree (files, directories, symlinks) as a layer tar at `path`.
-void write_tree_tar(const std::string& path, const std::string& dir,
-                    engine::image::TarWriter::Compression compression = engine::image::TarWriter::Compression::None);
-// Every entry of a tar file (plain or compressed), in order.
-std::vector<TarEntry> read_tar(const std::string& path);
+// A directory tree (files, directories, symlinks) as a plain layer tar at `path`.
+void write_tree_tar(const std::string& path, const std::string& dir);
+// Every entry of a tar file (plain or gzip), in order.
+std::vector<ReadEntry> read_tar(const std::string& path);
 
 // Adds an image whose layers are these tar files (bottom first, each plain or gzip; each
 // becomes a blob as is) under `references` (full references); returns its record.
