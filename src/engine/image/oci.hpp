@@ -30,6 +30,8 @@ inline constexpr std::string_view kDockerForeignLayer = "application/vnd.docker.
 
 struct Platform {
   std::string os, architecture, variant;
+
+  bool operator==(const Platform&) const = default;
 };
 
 struct Descriptor {
@@ -38,17 +40,23 @@ struct Descriptor {
   int64_t size = 0;
   std::optional<Platform> platform;                // index entries only
   std::map<std::string, std::string> annotations;  // "vnd.docker.reference.type": "attestation-manifest", ...
+
+  bool operator==(const Descriptor&) const = default;
 };
 
 struct Manifest {
   std::string media_type;  // kOciManifest or kDockerManifest
   Descriptor config;
   std::vector<Descriptor> layers;
+
+  bool operator==(const Manifest&) const = default;
 };
 
 struct Index {
   std::string media_type;  // kOciIndex or kDockerManifestList
   std::vector<Descriptor> manifests;
+
+  bool operator==(const Index&) const = default;
 };
 
 // True for the two index media types (a manifest list needs a platform chosen first).
@@ -57,17 +65,25 @@ bool is_index_media_type(std::string_view media_type);
 // When the document has no mediaType field, `media_type` (the Content-Type it came with) decides.
 Manifest parse_manifest(std::string_view json, std::string_view media_type = {});
 Index parse_index(std::string_view json);
-// The manifest for os/arch (variant ignored unless given) in an index; attestation
-// manifests (platform unknown/unknown or the attestation annotation) are skipped. Throws
-// stack::Error "no matching manifest for linux/amd64 in the manifest list entries" (docker's text).
-Descriptor select_platform(const Index& index, std::string_view os = "linux", std::string_view architecture = "amd64");
+// The manifest for os/arch in an index; attestation manifests (platform os "unknown" or
+// the annotation "vnd.docker.reference.type": "attestation-manifest") and entries without
+// a platform are skipped. The variant is ignored for amd64 (v2, v3 are CPU levels; the
+// entry without one is preferred) and otherwise matched only when given ("" = "v8" on
+// arm64, "v7" on arm). Throws stack::Error "no matching manifest for linux/amd64 in the
+// manifest list entries" (docker's text).
+Descriptor select_platform(const Index& index, std::string_view os = "linux", std::string_view architecture = "amd64",
+                           std::string_view variant = {});
 
-std::string serialize_manifest(const Manifest& manifest);  // compact JSON, schemaVersion 2
+// Compact JSON with sorted keys: schemaVersion 2, mediaType, and the config and layer
+// descriptors (mediaType, digest, size; annotations only when there are some).
+std::string serialize_manifest(const Manifest& manifest);
 
 struct HealthConfig {
   std::vector<std::string> test;  // ["CMD", ...], ["CMD-SHELL", "..."], ["NONE"]
   int64_t interval_ns = 0, timeout_ns = 0, start_period_ns = 0, start_interval_ns = 0;
   int retries = 0;
+
+  bool operator==(const HealthConfig&) const = default;
 };
 
 // The "config" object of the image config: what a container made from the image starts with.
@@ -82,6 +98,8 @@ struct ContainerDefaults {
   std::optional<HealthConfig> healthcheck;
   std::string stop_signal;
   std::map<std::string, std::string> labels;
+
+  bool operator==(const ContainerDefaults&) const = default;
 };
 
 struct HistoryEntry {
@@ -89,21 +107,29 @@ struct HistoryEntry {
   std::string created_by;
   std::string comment;
   bool empty_layer = false;
+
+  bool operator==(const HistoryEntry&) const = default;
 };
 
 struct ImageConfig {
-  std::string architecture = "amd64";
+  std::string architecture = "amd64";  // as the document says: "" when it has none
   std::string os = "linux";
   std::string created;  // RFC 3339, "" when absent
   std::string author;
   ContainerDefaults config;
   std::vector<std::string> diff_ids;  // rootfs.diff_ids, bottom layer first
   std::vector<HistoryEntry> history;
+
+  bool operator==(const ImageConfig&) const = default;
 };
 
-// Parses an image config; unknown fields are ignored (the raw bytes keep them).
+// Parses an image config; unknown fields are ignored (the raw bytes keep them), null reads
+// as empty, a lone string for Entrypoint/Cmd as a list of one. rootfs (type "layers") is
+// required and its diff_ids must be sha256 digests; other errors name the bad field.
 ImageConfig parse_image_config(std::string_view json);
-// For configs we make ourselves (import, build): compact JSON with Docker's field names.
+// For configs we make ourselves (import, build): compact JSON with Docker's field names and
+// sorted keys, empty fields left out, ExposedPorts/Volumes as objects of {}; parsing the
+// result gives `config` back (with exposed_ports and volumes sorted).
 std::string serialize_image_config(const ImageConfig& config);
 
 }  // namespace stack::engine::image

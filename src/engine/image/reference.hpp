@@ -6,7 +6,8 @@
 //   app@sha256:<hex>           -> docker.io/library/app@sha256:<hex>  (no tag added)
 //   app:1@sha256:<hex>         -> both kept
 // Names are lowercase; "Nginx" is an error ("invalid reference format: repository name
-// must be lowercase"), as in docker. A 64-hex-digit string alone is an image id, not a
+// (library/Nginx) must be lowercase"), as in docker. "index.docker.io/x" is docker.io too.
+// Digests are sha256 only (the store's algorithm). A 64-hex-digit string alone is an image id, not a
 // name: callers look ids up first (see looks_like_image_id).
 #pragma once
 
@@ -30,9 +31,12 @@ struct Reference {
   std::string familiar() const;
   // "nginx", "user/app", "localhost:5000/app".
   std::string familiar_name() const;
+
+  bool operator==(const Reference&) const = default;
 };
 
-// Parses and normalizes; throws stack::Error "invalid reference format: ..." naming the text.
+// Parses and normalizes; throws stack::Error "invalid reference format: <what is wrong>"
+// naming the bad part and the text, with a hint on the grammar where one helps.
 Reference parse_reference(std::string_view text);
 
 // True for 64 lowercase hex digits, with or without "sha256:", and for a prefix of at
