@@ -38,11 +38,9 @@ cleanup() {
 trap cleanup EXIT
 
 ROOTFS=$WORK/busybox
-mkdir -p "$ROOTFS"/{bin,etc,proc,sys,dev,tmp}
-cp "$(command -v busybox)" "$ROOTFS/bin/busybox"
-for applet in $("$ROOTFS/bin/busybox" --list); do [[ $applet == busybox ]] || ln -sf busybox "$ROOTFS/bin/$applet"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$ROOTFS/etc/passwd"
-echo 'root:x:0:' >"$ROOTFS/etc/group"
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/../tests/e2e/lib.sh"  # make_busybox_rootfs
+make_busybox_rootfs "$ROOTFS"
 
 # median_ms NAME -- hyperfine arguments...: the median of hyperfine's runs, in ms.
 median_ms() {

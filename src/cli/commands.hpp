@@ -16,4 +16,11 @@ void add_container_run_commands(CLI::App& family, const GlobalOptions& global, i
 void add_container_view_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);  // ls, inspect, top, logs
 void add_container_exec_command(CLI::App& family, const GlobalOptions& global, int& exit_code);   // exec
 
+// `stack image ...` (image_cmd.cpp) and its import/save/load part (image_io_cmd.cpp).
+void add_image_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_image_io_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);  // import, save, load
+void add_image_registry_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);  // pull, push
+// `stack login|logout` (image_registry_cmd.cpp).
+void add_login_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);
+
 }  // namespace stack::cli

@@ -2,7 +2,10 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
+
+#include <fmt/core.h>
 
 #include "base/error.hpp"
 #include "engine/log_reader.hpp"
@@ -200,6 +203,28 @@ std::string render_template(const std::string& tmpl, const nlohmann::json& value
     }
   }
   return unescaped;
+}
+
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  auto width = [](const std::string& s) {  // UTF-8 characters, so "…" counts once
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+  };
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) {
+      if (widths.size() <= i) widths.push_back(0);
+      widths[i] = std::max(widths[i], width(r[i]));
+    }
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t i = 0; i < r.size(); ++i) {
+      line += r[i];
+      if (i + 1 < r.size()) line += std::string(widths[i] - width(r[i]) + 3, ' ');
+    }
+    fmt::print("{}\n", line);
+  }
 }
 
 }  // namespace stack::cli

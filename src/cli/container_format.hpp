@@ -22,6 +22,8 @@ std::string command_text(const std::vector<std::string>& args, bool no_trunc);
 
 nlohmann::json inspect_document(const engine::ContainerView& v, const engine::runtime::Spec& spec,
                                 const engine::Layout& layout);
+// Columns padded to their widest cell (UTF-8 aware) with 3 spaces between, as docker's tables.
+void print_table(const std::vector<std::vector<std::string>>& rows);
 // Renders a Go-template subset: text with {{.A.B}}, {{json .A}} and {{.}} actions.
 std::string render_template(const std::string& tmpl, const nlohmann::json& value);
 

@@ -15,6 +15,8 @@
 #include "cli/commands.hpp"
 #include "cli/container_engine.hpp"
 #include "cli/container_flags.hpp"
+#include "cli/image_engine.hpp"
+#include "engine/container_image.hpp"
 
 namespace stack::cli {
 namespace {
@@ -24,22 +26,33 @@ struct RunCli {
   bool detach = false;
 };
 
+// An image from the store: its layers and its config's defaults.
+void take_image(const GlobalOptions& g, const CLI::App& cmd, const std::string& name, engine::CreateRequest& r) {
+  engine::image::ImageStore store = image_store_from(g);
+  std::optional<engine::image::ImageEntry> e = store.find(name);
+  if (!e) {
+    throw Error("Unable to find image '" + name + "' locally",
+                "pull it (stack image pull " + name + "), load or import it; to run a root filesystem directory use --rootfs DIR");
+  }
+  engine::ImageForContainer image{name, e->record.id, store.lower_dirs(e->record), store.config(e->record).config};
+  engine::apply_image(r, image, entrypoint_given(cmd));
+}
+
 // The positionals: what to run from, then the command.
-void take_positionals(CLI::App& cmd, engine::CreateRequest& r) {
+void take_positionals(const GlobalOptions& g, CLI::App& cmd, engine::CreateRequest& r) {
   std::vector<std::string> rest = cmd.remaining();
   if (rest.empty())
     throw Error(rootfs_given(cmd) ? "a root filesystem directory is required with --rootfs"
                                   : "\"stack container " + cmd.get_name() + "\" requires at least 1 argument (an image)");
   const std::string from = rest.front();
   rest.erase(rest.begin());
+  if (!rest.empty()) r.command = rest;
   if (rootfs_given(cmd)) {
     r.rootfs = std::filesystem::absolute(from).lexically_normal().string();
     if (!std::filesystem::is_directory(r.rootfs)) throw Error("rootfs " + r.rootfs + ": not a directory");
   } else {
-    throw Error("Unable to find image '" + from + "' locally",
-                "images come with the image store; to run a root filesystem directory use --rootfs DIR");
+    take_image(g, cmd, from, r);
   }
-  if (!rest.empty()) r.command = rest;
 }
 
 int exit_code_for_start_error(const Error& e) {
@@ -58,7 +71,7 @@ void print_error(const Error& e) {
 int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   engine::Containers containers = containers_from(g);
   try {
-    take_positionals(cmd, o.request);
+    take_positionals(g, cmd, o.request);
     if (!o.detach) return containers.run_attached(o.request, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0));
   } catch (const engine::CreateError& e) {
     print_error(e);
@@ -103,7 +116,7 @@ void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   add_flags_if_named(*cmd, o->request);
   cmd->callback([&g, &exit_code, o, cmd] {
     engine::Containers containers = containers_from(g);
-    take_positionals(*cmd, o->request);
+    take_positionals(g, *cmd, o->request);
     fmt::print("{}\n", containers.create(o->request));
     exit_code = 0;
   });

@@ -42,28 +42,6 @@ bool matches(const engine::ContainerView& v, const std::vector<std::string>& fil
   return true;
 }
 
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths;
-  auto width = [](const std::string& s) {  // UTF-8 characters, so "…" counts once
-    size_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-    return n;
-  };
-  for (const auto& r : rows)
-    for (size_t i = 0; i < r.size(); ++i) {
-      if (widths.size() <= i) widths.push_back(0);
-      widths[i] = std::max(widths[i], width(r[i]));
-    }
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t i = 0; i < r.size(); ++i) {
-      line += r[i];
-      if (i + 1 < r.size()) line += std::string(widths[i] - width(r[i]) + 3, ' ');
-    }
-    fmt::print("{}\n", line);
-  }
-}
-
 void run_ls(const GlobalOptions& g, const LsOptions& o) {
   engine::Containers containers = containers_from(g);
   std::vector<engine::ContainerView> views = containers.list();

@@ -18,6 +18,7 @@ std::string config_to_json(const ContainerConfig& c) {
   nlohmann::json j = {{"id", c.id},
                       {"name", c.name},
                       {"image", c.image},
+                      {"image_id", c.image_id},
                       {"rootfs", c.rootfs},
                       {"created", c.created},
                       {"labels", c.labels},
@@ -40,6 +41,7 @@ ContainerConfig config_from_json(const std::string& text, const std::string& ori
     c.id = j.value("id", "");
     c.name = j.value("name", "");
     c.image = j.value("image", "");
+    c.image_id = j.value("image_id", "");
     c.rootfs = j.value("rootfs", "");
     c.created = j.value("created", "");
     c.labels = j.value("labels", std::map<std::string, std::string>{});

@@ -33,6 +33,7 @@ struct ContainerConfig {
   std::string id;    // 64 hex digits
   std::string name;  // unique among containers
   std::string image;   // the image reference it was made from ("" for a local rootfs)
+  std::string image_id;  // that image's id ("sha256:..."), "" for a local rootfs
   std::string rootfs;  // the local root filesystem directory, when not an image
   std::string created;  // RFC 3339
   std::map<std::string, std::string> labels;

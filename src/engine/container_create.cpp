@@ -152,6 +152,7 @@ ContainerConfig make_config(const CreateRequest& r, const runtime::Root& root, c
   c.id = id;
   c.name = r.name;
   c.image = r.image;
+  c.image_id = r.image_id;
   c.rootfs = r.rootfs.empty() ? "" : root.lower_dirs.front();
   c.labels = r.labels;
   shim::parse_restart_policy(r.restart);  // throws "invalid restart policy ..."

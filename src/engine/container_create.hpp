@@ -23,6 +23,7 @@ struct CreateRequest {
   std::string name;      // "" -> a generated name
   std::string rootfs;    // a local root filesystem directory (the single lower layer)
   std::string image;     // an image reference (images are resolved by the caller into lower_dirs)
+  std::string image_id;  // its id ("sha256:..."), recorded so the image is not removed under it
   std::vector<std::string> lower_dirs;  // image layers, topmost first (when image is set)
   std::vector<std::string> entrypoint;  // image or --entrypoint
   std::vector<std::string> command;     // image Cmd or the arguments after the image

@@ -4,6 +4,7 @@
 //                                      rootfs/ (mount point), diff/ (overlay upper), work/
 //   <root>/names/<name>                a symlink to the id: the name is taken (made with
 //                                      symlink(2), which fails if it exists: no lock needed)
+//   <root>/image/                      the image store (engine/image/store.hpp)
 //   <root>/cache/seccomp/              compiled seccomp programs
 //   <run_root>/containers/<id>/        shim.sock (the shim's control socket)
 #pragma once
@@ -35,6 +36,7 @@ class Layout {
   std::string rootfs_dir(const std::string& id) const { return container_dir(id) + "/rootfs"; }
   std::string upper_dir(const std::string& id) const { return container_dir(id) + "/diff"; }
   std::string work_dir(const std::string& id) const { return container_dir(id) + "/work"; }
+  std::string image_dir() const { return roots_.root + "/image"; }  // the image store (image/store.hpp)
   std::string seccomp_cache_dir() const { return roots_.root + "/cache/seccomp"; }
   std::string names_dir() const { return roots_.root + "/names"; }
   std::string name_path(const std::string& name) const { return names_dir() + "/" + name; }

@@ -20,16 +20,8 @@ LNMP=$SRCDIR/examples/lnmp
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/stack-e2e-config.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() {  # not_ok NAME WHY: shows what stack printed, to debug from the CI log
-  echo "not ok - $1"
-  echo "#   $2"
-  sed 's/^/#   stdout: /' "$TMP/out" | head -n 20
-  sed 's/^/#   stderr: /' "$TMP/err" | head -n 20
-  failed=$((failed + 1))
-}
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 # run DIR [VAR=value...] -- ARGS...: runs stack in DIR; stdout, stderr and the
 # exit status land in $TMP/out, $TMP/err and $rc.

@@ -25,43 +25,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
-ok() { echo "ok - $1"; passed=$((passed + 1)); }
-not_ok() {
-  echo "not ok - $1"
-  echo "#   $2"
-  sed 's/^/#   stdout: /' "$TMP/out" | head -n 20
-  sed 's/^/#   stderr: /' "$TMP/err" | head -n 20
-  failed=$((failed + 1))
-}
-# st ARGS...: runs stack; stdout, stderr and status in $TMP/out, $TMP/err, $rc.
-st() {
-  "$STACK" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
-  rc=$?
-}
-# check NAME CONDITION...: ok when the condition (a command) succeeds.
-check() {
-  local name=$1
-  shift
-  if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
-}
-out_is() { [[ $(cat "$TMP/out") == "$1" ]]; }
-err_has() { grep -qF -- "$1" "$TMP/err"; }
-out_has() { grep -qF -- "$1" "$TMP/out"; }
-# gone PID: the process ended (a zombie waiting for whoever adopted it counts as ended).
-gone() { [[ ! -e /proc/$1/stat ]] || grep -q ') Z ' "/proc/$1/stat"; }
-eventually() {  # eventually COMMAND...: polls for up to 10 s
-  for _ in $(seq 200); do "$@" && return 0; sleep 0.05; done
-  return 1
-}
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 R=$TMP/busybox
-mkdir -p "$R"/{bin,etc,proc,sys,dev,tmp}
-cp "$(command -v busybox)" "$R/bin/busybox"
-for a in $("$R/bin/busybox" --list); do [[ $a == busybox ]] || ln -sf busybox "$R/bin/$a"; done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$R/etc/passwd"
-echo 'root:x:0:' >"$R/etc/group"
+make_busybox_rootfs "$R"
 RUN=(container run --cgroup-parent "$PARENT")
 
 # --- run -----------------------------------------------------------------------------
@@ -216,7 +184,6 @@ check "every container is gone" out_is ""
 left=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 3 -path "*/$PARENT/*" -type d 2>/dev/null)
 check "no container cgroup is left" test -z "$left"
 check "no mount of the test's files is left" eval '! grep -qF "$TMP" /proc/self/mountinfo'
-check "no shim is left" eval '! pgrep -f "stack-shim --id .* --bundle $TMP" >/dev/null'
+check "no shim is left" eval '! pgrep -f "stack-shim --id .* --root $STACK_ROOT" >/dev/null'
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+summary

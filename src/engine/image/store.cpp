@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "base/error.hpp"
+#include "base/utc_time.hpp"
 #include "base/files.hpp"
 #include "engine/image/digest.hpp"
 #include "engine/image/reference.hpp"
@@ -20,15 +21,6 @@ namespace fs = std::filesystem;
 
 namespace stack::engine::image {
 namespace {
-
-std::string now_utc() {
-  char buf[32];
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 void make_dirs(const fs::path& dir) {
   std::error_code ec;
@@ -118,7 +110,7 @@ void ImageStore::add_image(const ImageRecord& record, const std::vector<std::str
   if (auto old = base::read_file_if_exists(path)) {
     r.added = records::image_from_json(*old, path).added;  // the image was already here
   }
-  if (r.added.empty()) r.added = now_utc();
+  if (r.added.empty()) r.added = base::utc_now_rfc3339();
   make_dirs(dir_ + "/images");
   base::write_file_atomic(path, records::image_to_json(r));
   index::update(dir_, [&](records::Index& idx) {

@@ -39,6 +39,7 @@ struct LayerRecord {
   std::string digest;      // its archive in blobs/ (equal to diff_id for an uncompressed one)
   std::string media_type;  // of the archive
   int64_t size = 0;        // of the archive
+  int64_t content_size = 0;  // bytes of file content once unpacked (what `image ls` sums)
   bool operator==(const LayerRecord&) const = default;
 };
 

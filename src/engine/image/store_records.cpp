@@ -11,7 +11,7 @@ using nlohmann::json;
 std::string image_to_json(const ImageRecord& r) {
   json layers = json::array();
   for (const LayerRecord& l : r.layers) {
-    layers.push_back({{"diff_id", l.diff_id}, {"digest", l.digest}, {"media_type", l.media_type}, {"size", l.size}});
+    layers.push_back({{"diff_id", l.diff_id}, {"digest", l.digest}, {"media_type", l.media_type}, {"size", l.size}, {"content_size", l.content_size}});
   }
   return json{{"id", r.id},
               {"manifest_digest", r.manifest_digest},
@@ -31,7 +31,8 @@ ImageRecord image_from_json(const std::string& text, const std::string& origin) 
     r.added = j.value("added", "");
     for (const json& l : j.at("layers")) {
       r.layers.push_back({l.at("diff_id").get<std::string>(), l.at("digest").get<std::string>(),
-                          l.value("media_type", ""), l.value("size", int64_t{0})});
+                          l.value("media_type", ""), l.value("size", int64_t{0}),
+                          l.value("content_size", int64_t{0})});
     }
     return r;
   } catch (const json::exception& e) {

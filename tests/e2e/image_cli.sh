@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# End-to-end checks of `stack image ...`, `stack login|logout` and containers run from
+# images, as root, under temporary state roots, against real registry servers (Debian's
+# docker-registry) that this script starts on free loopback ports and stops.
+#
+#   tests/e2e/image_cli.sh STACK_BIN
+#
+# Images are made here: a busybox root filesystem imported, and a two-layer archive whose
+# upper layer deletes a file and replaces a directory (make_layered_image.py), so the
+# whiteouts are checked inside running containers after a push and a pull.
+set -uo pipefail
+
+if (($# != 1)); then
+  echo "usage: $0 STACK_BIN" >&2
+  exit 2
+fi
+STACK=$(realpath "$1")
+HERE=$(dirname "$(realpath "$0")")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/stack-e2e-image.XXXXXX")
+export STACK_ROOT=$TMP/root STACK_RUN_ROOT=$TMP/run STACK_CONFIG_DIR=$TMP/config
+export DOCKER_CONFIG=$TMP/docker-config  # never the machine's own credentials
+PARENT=stack-e2e-img-$$
+REGISTRY_PIDS=()
+
+cleanup() {
+  "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1
+  for pid in "${REGISTRY_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  for d in /sys/fs/cgroup/*/"$PARENT" /sys/fs/cgroup/"$PARENT"; do [[ -d $d ]] && rmdir "$d" 2>/dev/null; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# shellcheck source=tests/e2e/lib.sh
+source "$HERE/lib.sh"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# start_registry NAME [htpasswd-file]: a registry on a free loopback port; sets PORT.
+start_registry() {
+  local name=$1 auth=${2:-}
+  PORT=$(free_port)
+  mkdir -p "$TMP/$name/storage"
+  {
+    echo "version: 0.1"
+    echo "log: {level: error, accesslog: {disabled: true}}"
+    echo "storage: {filesystem: {rootdirectory: $TMP/$name/storage}, delete: {enabled: true}}"
+    echo "http: {addr: 127.0.0.1:$PORT}"
+    [[ -n $auth ]] && echo "auth: {htpasswd: {realm: e2e, path: $auth}}"
+  } >"$TMP/$name/config.yml"
+  docker-registry serve "$TMP/$name/config.yml" >"$TMP/$name/log" 2>&1 &
+  REGISTRY_PIDS+=($!)
+  eventually curl -s -o /dev/null "http://127.0.0.1:$PORT/v2/"
+}
+
+R=$TMP/busybox
+make_busybox_rootfs "$R"
+RUN=(container run --rm --cgroup-parent "$PARENT")
+
+# --- import, ls, inspect, history, run -----------------------------------------------
+tar -C "$R" -czf "$TMP/rootfs.tgz" .
+st image import -c 'CMD ["sh", "-c", "echo from-image"]' -c 'ENV GREETING=hi' -c 'WORKDIR /tmp' \
+  -m "e2e rootfs" "$TMP/rootfs.tgz" busybox:e2e
+check "import prints the new image's id" eval '[[ $rc == 0 && $(cat "$TMP/out") =~ ^sha256:[0-9a-f]{64}$ ]]'
+image_id=$(cat "$TMP/out")
+st image ls
+check "image ls shows the image with docker's columns" \
+  eval 'out_has "REPOSITORY" && grep -q "^busybox  *e2e  *${image_id:7:12} .*MB$" "$TMP/out"'
+st image inspect -f '{{.Config.WorkingDir}} {{.Id}}' busybox:e2e
+check "image inspect shows the config --change set" out_is "/tmp $image_id"
+st image history busybox:e2e
+check "image history shows the import" out_has "e2e rootfs"
+st "${RUN[@]}" busybox:e2e
+check "a container runs the image's CMD" out_is from-image
+st "${RUN[@]}" busybox:e2e sh -c 'echo $GREETING $(pwd)'
+check "a container gets the image's ENV and WORKDIR; the command given replaces CMD" out_is "hi /tmp"
+st "${RUN[@]}" nosuchimage true
+check "running an image that is not in the store is docker's error and exit 125" \
+  eval '[[ $rc == 125 ]] && err_has "Unable to find image '"'"'nosuchimage'"'"' locally"'
+st image import "$TMP/nope.tgz"
+check "importing a missing file names it" eval '[[ $rc != 0 ]] && err_has "nope.tgz"'
+echo "not a tarball" >"$TMP/bad.tgz"
+st image import "$TMP/bad.tgz" bad:1
+check "importing something that is not a tarball fails and adds nothing" \
+  eval '[[ $rc != 0 ]] && err_has "not a tar archive" && ! "$STACK" image inspect bad:1 >/dev/null 2>&1'
+
+# --- tag, rm, prune --------------------------------------------------------------------
+st image tag busybox:e2e other/name:2
+st image inspect -f '{{.Id}}' other/name:2
+check "tag names the same image" out_is "$image_id"
+st image rm other/name:2
+check "rm of one of two tags untags only" eval 'out_is "Untagged: other/name:2" && "$STACK" image inspect busybox:e2e >/dev/null'
+"$STACK" container run --cgroup-parent "$PARENT" --name keeper busybox:e2e true >/dev/null 2>&1
+st image rm busybox:e2e
+check "rm of an image a container uses is refused and changes nothing" \
+  eval '[[ $rc == 1 ]] && err_has "container keeper is using its referenced image" && "$STACK" image inspect busybox:e2e >/dev/null'
+st container rm keeper
+
+# --- save and load ---------------------------------------------------------------------
+st image save -o "$TMP/saved.tar" busybox:e2e
+check "save writes an archive" eval '[[ $rc == 0 && -s $TMP/saved.tar ]]'
+st image save nosuch:1
+check "save of an unknown image fails before writing" eval '[[ $rc != 0 ]] && err_has "No such image: nosuch:1"'
+STACK_ROOT=$TMP/root2 "$STACK" image load -i "$TMP/saved.tar" >"$TMP/out" 2>"$TMP/err"
+check "load reads it back into another store" out_is "Loaded image: busybox:e2e"
+check "save then load keeps the image id" \
+  test "$(STACK_ROOT=$TMP/root2 "$STACK" image inspect -f '{{.Id}}' busybox:e2e)" = "$image_id"
+python3 "$HERE/make_layered_image.py" "$R" "$TMP/layered.tar" layered:1
+st image load -i "$TMP/layered.tar"
+check "load reads docker's old format" out_is "Loaded image: layered:1"
+st "${RUN[@]}" layered:1
+check "a container sees the upper layer's whiteout and opaque directory" out_is "$(printf 'new\nno-group')"
+
+# --- push and pull through a registry ----------------------------------------------------
+start_registry plain
+check "a registry answers on loopback" test -n "$PORT"
+REG=127.0.0.1:$PORT
+st image tag layered:1 "$REG/e2e/layered:1"
+st image push "$REG/e2e/layered:1"
+check "push sends the layers and the manifest" eval '[[ $rc == 0 ]] && out_has "1: digest: sha256:"'
+st image push "$REG/e2e/layered:1"
+check "a second push finds the layers there" out_has "Layer already exists"
+st image rm layered:1 "$REG/e2e/layered:1"
+st image pull "$REG/e2e/layered:1"
+check "pull downloads the image" eval '[[ $rc == 0 ]] && out_has "Pull complete" && out_has "Status: Downloaded newer image for $REG/e2e/layered:1"'
+st image pull "$REG/e2e/layered:1"
+check "a second pull downloads nothing" eval 'out_has "Already exists" && out_has "Image is up to date"'
+st "${RUN[@]}" "$REG/e2e/layered:1"
+check "the pulled image runs with its whiteouts" out_is "$(printf 'new\nno-group')"
+st image pull "$REG/e2e/layered:nope"
+check "pulling an unknown tag is a clear error" eval '[[ $rc != 0 ]] && err_has "manifest unknown"'
+
+# A corrupted layer in the registry is refused and leaves no image behind.
+"$STACK" image rm "$REG/e2e/layered:1" >/dev/null 2>&1
+blob=$(find "$TMP/plain/storage" -path '*/blobs/*/data' -size +100k | head -n 1)
+python3 -c 'import sys; f=open(sys.argv[1], "r+b"); f.seek(1000); f.write(b"corrupted"); f.close()' "$blob"
+st image pull "$REG/e2e/layered:1"
+check "a corrupted blob is refused by digest" eval '[[ $rc != 0 ]] && err_has "digest mismatch"'
+check "the failed pull recorded no image" eval '! "$STACK" image inspect "$REG/e2e/layered:1" >/dev/null 2>&1'
+
+# --- registry auth ---------------------------------------------------------------------
+htpasswd -Bbc "$TMP/htpasswd" e2euser e2epass >/dev/null 2>&1
+start_registry auth "$TMP/htpasswd"
+AREG=127.0.0.1:$PORT
+"$STACK" image tag busybox:e2e "$AREG/e2e/busybox:1"
+st image push "$AREG/e2e/busybox:1"
+check "an unauthenticated push is refused" eval '[[ $rc != 0 ]] && err_has "unauthorized"'
+st login -u e2euser -p wrong "$AREG"
+check "login with a wrong password fails" eval '[[ $rc != 0 ]] && ! test -e "$STACK_CONFIG_DIR/config.json"'
+echo e2epass | "$STACK" login -u e2euser --password-stdin "$AREG" >"$TMP/out" 2>"$TMP/err"
+check "login with the right password succeeds" out_is "Login Succeeded"
+check "the credentials file is private" test "$(stat -c %a "$STACK_CONFIG_DIR/config.json")" = 600
+st image push "$AREG/e2e/busybox:1"
+check "a logged-in push succeeds" eval '[[ $rc == 0 ]] && out_has "digest: sha256:"'
+"$STACK" image rm "$AREG/e2e/busybox:1" >/dev/null
+st image pull "$AREG/e2e/busybox:1"
+check "a logged-in pull succeeds" eval '[[ $rc == 0 ]]'
+st logout "$AREG"
+check "logout removes the credentials" out_is "Removing login credentials for $AREG"
+st image pull "$AREG/e2e/busybox:1"
+check "after logout the registry refuses again" eval '[[ $rc != 0 ]] && err_has "unauthorized"'
+
+# --- nothing left ----------------------------------------------------------------------
+"$STACK" container ls -aq | xargs -r "$STACK" container rm -f >/dev/null 2>&1
+"$STACK" image ls -q | sort -u | xargs -r "$STACK" image rm -f >/dev/null 2>&1
+st image prune -af
+st image ls -q
+check "every image is gone" out_is ""
+check "no layer or blob is left in the store" \
+  eval '[[ -z $(find "$STACK_ROOT/image/layers" "$STACK_ROOT/image/blobs/sha256" -mindepth 1 2>/dev/null) ]]'
+check "no mount of the test's files is left" eval '! grep -qF "$TMP" /proc/self/mountinfo'
+
+summary
