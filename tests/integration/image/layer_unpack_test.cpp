@@ -323,7 +323,7 @@ TEST_CASE("a symlink planted by an earlier entry cannot lead a later entry outsi
   TarBuilder through_dir;
   through_dir.symlink("evil", outside).dir("evil/sub");
   CHECK_THROWS_WITH(unpack_bytes(tmp, through_dir.build(), tmp.dir("layer-dir")),
-                    "layer entry \"evil/sub/\": path escapes the layer directory");
+                    "layer entry \"evil/sub\": path escapes the layer directory");
   CHECK(fs::is_empty(outside));
   CHECK_FALSE(fs::exists(tmp.path() + "/x"));
   CHECK_FALSE(fs::exists(tmp.path() + "/deep/x"));
@@ -374,4 +374,24 @@ TEST_CASE("a truncated gzip layer is an error, not a shorter layer", "[layer_unp
   CHECK_THROWS_WITH(digest_bytes(tmp, cut), "read layer: truncated gzip input");
   const std::string zstd = sample_layer().build(Compression::Zstd);
   CHECK_THROWS_WITH(digest_bytes(tmp, zstd.substr(0, zstd.size() / 2)), Catch::StartsWith("read layer: "));
+}
+
+TEST_CASE("non-ASCII entry names are written byte for byte", "[layer_unpack]") {
+  TempDir tmp;
+  TarBuilder tar;
+  tar.file("caf\xc3\xa9/men\xc3\xbc.txt", "utf-8").file("latin1-\xe9", "not utf-8");
+  const std::string dest = tmp.dir("layer");
+  unpack_bytes(tmp, tar.build(), dest);
+  CHECK(read_text(dest + "/caf\xc3\xa9/men\xc3\xbc.txt") == "utf-8");
+  CHECK(read_text(dest + "/latin1-\xe9") == "not utf-8");
+}
+
+TEST_CASE("overlay's own xattrs in the archive are not applied: only whiteout conversion sets them", "[layer_unpack]") {
+  TempDir tmp;
+  TarBuilder tar;
+  tar.add(TarEntry("sneaky/", S_IFDIR).with_xattr("trusted.overlay.opaque", "y").with_xattr("user.kept", "1"));
+  const std::string dest = tmp.dir("layer");
+  unpack_bytes(tmp, tar.build(), dest);
+  CHECK(xattr_of(dest + "/sneaky", "trusted.overlay.opaque") == std::string("<") + std::strerror(ENODATA) + ">");
+  CHECK(xattr_of(dest + "/sneaky", "user.kept") == "1");
 }

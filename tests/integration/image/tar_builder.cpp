@@ -1,70 +1,114 @@
 #include "image/tar_builder.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <sys/stat.h>
+#include <zlib.h>
+#include <zstd.h>
 
-#include <memory>
+#include <cstdio>
+#include <cstring>
 #include <stdexcept>
 
 namespace stack::testing {
 
 namespace {
 
-using Writer = std::unique_ptr<archive, int (*)(archive*)>;
-using Entry = std::unique_ptr<archive_entry, void (*)(archive_entry*)>;
+constexpr size_t kBlock = 512;
+constexpr size_t kRecord = 10240;
 
-void check(archive* a, int status, const char* what) {
-  if (status < ARCHIVE_WARN) throw std::runtime_error(std::string("tar builder: ") + what + ": " +
-                                                      (archive_error_string(a) ? archive_error_string(a) : "?"));
+// A zero-padded octal number of width - 1 digits; the last byte stays NUL.
+void put_octal(char* field, size_t width, uint64_t value) {
+  for (size_t i = width - 1; i-- > 0; value >>= 3) field[i] = static_cast<char>('0' + (value & 7));
+  if (value != 0) throw std::runtime_error("tar builder: a number does not fit its header field");
 }
 
-la_ssize_t append(archive*, void* out, const void* data, size_t size) {
-  static_cast<std::string*>(out)->append(static_cast<const char*>(data), size);
-  return static_cast<la_ssize_t>(size);
+void put_text(char* field, size_t width, const std::string& text) {
+  if (text.size() > width) throw std::runtime_error("tar builder: \"" + text + "\" does not fit the header");
+  std::memcpy(field, text.data(), text.size());
 }
 
-// Compresses a finished tar as `gzip` or `zstd` would: the tar's own padding is inside
-// the compressed stream, and nothing follows it (libarchive's writer would otherwise pad
-// the compressed output to its block size).
-std::string compress(const std::string& tar, Compression compression) {
-  std::string out;
-  Writer writer(archive_write_new(), &archive_write_free);
-  archive* a = writer.get();
-  check(a, archive_write_set_format_raw(a), "raw format");
-  check(a, compression == Compression::Gzip ? archive_write_add_filter_gzip(a) : archive_write_add_filter_zstd(a),
-        "compression filter");
-  check(a, archive_write_set_bytes_in_last_block(a, 1), "no padding");
-  check(a, archive_write_open(a, &out, nullptr, &append, nullptr), "open");
-  Entry entry(archive_entry_new(), &archive_entry_free);
-  archive_entry_set_pathname(entry.get(), "layer.tar");
-  archive_entry_set_filetype(entry.get(), AE_IFREG);
-  archive_entry_set_size(entry.get(), static_cast<la_int64_t>(tar.size()));
-  check(a, archive_write_header(a, entry.get()), "raw header");
-  if (archive_write_data(a, tar.data(), tar.size()) != static_cast<la_ssize_t>(tar.size()))
-    check(a, ARCHIVE_FATAL, "compress");
-  check(a, archive_write_close(a), "close");
+char type_flag(const TarEntry& e) {
+  if (!e.hard_link.empty()) return '1';
+  switch (e.type) {
+    case S_IFLNK: return '2';
+    case S_IFCHR: return '3';
+    case S_IFBLK: return '4';
+    case S_IFDIR: return '5';
+    case S_IFIFO: return '6';
+    default: return '0';
+  }
+}
+
+// One ustar header block (POSIX.1-1988 layout, "ustar\0" "00" magic).
+std::string header(const std::string& name, char type, const TarEntry& e, uint64_t size) {
+  std::string block(kBlock, '\0');
+  char* h = block.data();
+  put_text(h, 100, name);
+  put_octal(h + 100, 8, e.perm & 07777);
+  put_octal(h + 108, 8, e.uid);
+  put_octal(h + 116, 8, e.gid);
+  put_octal(h + 124, 12, size);
+  put_octal(h + 136, 12, static_cast<uint64_t>(e.mtime));
+  h[156] = type;
+  put_text(h + 157, 100, !e.hard_link.empty() ? e.hard_link : e.link);
+  std::memcpy(h + 257, "ustar\0" "00", 8);
+  put_octal(h + 329, 8, e.major);
+  put_octal(h + 337, 8, e.minor);
+  std::memset(h + 148, ' ', 8);  // the checksum counts its own field as spaces
+  unsigned sum = 0;
+  for (unsigned char c : block) sum += c;
+  put_octal(h + 148, 7, sum);  // six digits, NUL, then the space that is already there
+  return block;
+}
+
+// "<length> key=value\n", where the length counts the whole record, its own digits too.
+std::string pax_record(const std::string& key, const std::string& value) {
+  const size_t body = key.size() + value.size() + 3;  // ' ', '=', '\n'
+  size_t length = body + 1;
+  while (std::to_string(length).size() + body != length) ++length;
+  return std::to_string(length) + " " + key + "=" + value + "\n";
+}
+
+std::string padded(std::string data) {
+  data.resize((data.size() + kBlock - 1) / kBlock * kBlock, '\0');
+  return data;
+}
+
+std::string pax_header(const TarEntry& e) {
+  std::string records;
+  if (e.mtime_nsec != 0) {
+    char fraction[16];
+    std::snprintf(fraction, sizeof fraction, "%09ld", e.mtime_nsec);
+    records += pax_record("mtime", std::to_string(e.mtime) + "." + fraction);
+  }
+  // SCHILY.xattr.<name>: the value is raw bytes (the record is length-prefixed).
+  for (const auto& [name, value] : e.xattrs) records += pax_record("SCHILY.xattr." + name, value);
+  if (records.empty()) return {};
+  TarEntry meta("", S_IFREG);
+  return header("PaxHeaders/entry", 'x', meta, records.size()) + padded(records);
+}
+
+std::string gzip(const std::string& data) {
+  z_stream z{};
+  if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::runtime_error("tar builder: deflateInit2");
+  std::string out(deflateBound(&z, data.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int status = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (status != Z_STREAM_END) throw std::runtime_error("tar builder: deflate");
   return out;
 }
 
-Entry make_entry(const TarEntry& e) {
-  Entry entry(archive_entry_new(), &archive_entry_free);
-  archive_entry_set_pathname(entry.get(), e.name.c_str());
-  archive_entry_set_filetype(entry.get(), e.type);
-  archive_entry_set_perm(entry.get(), e.perm);
-  archive_entry_set_uid(entry.get(), e.uid);
-  archive_entry_set_gid(entry.get(), e.gid);
-  archive_entry_set_mtime(entry.get(), e.mtime, e.mtime_nsec);
-  if (e.type == S_IFREG && e.hard_link.empty()) archive_entry_set_size(entry.get(), static_cast<la_int64_t>(e.content.size()));
-  if (e.type == S_IFLNK) archive_entry_set_symlink(entry.get(), e.link.c_str());
-  if (!e.hard_link.empty()) archive_entry_set_hardlink(entry.get(), e.hard_link.c_str());
-  if (e.type == S_IFCHR || e.type == S_IFBLK) {
-    archive_entry_set_rdevmajor(entry.get(), e.major);
-    archive_entry_set_rdevminor(entry.get(), e.minor);
-  }
-  for (const auto& [name, value] : e.xattrs)
-    archive_entry_xattr_add_entry(entry.get(), name.c_str(), value.data(), value.size());
-  return entry;
+std::string zstd(const std::string& data) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  const size_t size = ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3);
+  if (ZSTD_isError(size)) throw std::runtime_error(std::string("tar builder: ") + ZSTD_getErrorName(size));
+  out.resize(size);
+  return out;
 }
 
 }  // namespace
@@ -92,20 +136,19 @@ TarBuilder& TarBuilder::add(TarEntry entry) {
 
 std::string TarBuilder::build(Compression compression) const {
   std::string tar;
-  Writer writer(archive_write_new(), &archive_write_free);
-  archive* a = writer.get();
-  check(a, archive_write_set_format_pax_restricted(a), "pax format");
-  check(a, archive_write_add_filter_none(a), "no filter");
-  check(a, archive_write_open(a, &tar, nullptr, &append, nullptr), "open");
   for (const TarEntry& e : entries_) {
-    Entry entry = make_entry(e);
-    check(a, archive_write_header(a, entry.get()), e.name.c_str());
-    if (e.type == S_IFREG && e.hard_link.empty() && !e.content.empty())
-      if (archive_write_data(a, e.content.data(), e.content.size()) != static_cast<la_ssize_t>(e.content.size()))
-        check(a, ARCHIVE_FATAL, e.name.c_str());
+    const char type = type_flag(e);
+    const std::string& data = type == '0' ? e.content : std::string();
+    tar += pax_header(e) + header(e.name, type, e, data.size()) + padded(data);
   }
-  check(a, archive_write_close(a), "close");
-  return compression == Compression::None ? tar : compress(tar, compression);
+  tar.append(2 * kBlock, '\0');  // the end marker
+  tar.resize((tar.size() + kRecord - 1) / kRecord * kRecord, '\0');
+  switch (compression) {
+    case Compression::Gzip: return gzip(tar);
+    case Compression::Zstd: return zstd(tar);
+    case Compression::None: break;
+  }
+  return tar;
 }
 
 }  // namespace stack::testing

@@ -1,6 +1,9 @@
-// Layer archives for tests, written with libarchive's pax writer into memory: any entry
-// name (also "../x" or "/abs", which tar(1) would clean), numeric owners, modes, times
-// and xattrs exactly as given, and the same bytes for the same entries every time.
+// Layer archives for tests, written into memory as pax tar (ustar headers, plus a pax
+// extended header for xattrs and sub-second times): any entry name (also "../x" or
+// "/abs", which tar(1) would clean), numeric owners, modes, times and xattrs exactly as
+// given. Compressed with zlib and libzstd directly: libarchive's writers cannot be used,
+// since any of its tar writers pulls in all of its formats (7zip, xar: lzma, bzip2,
+// libxml2), which the statically linked test binary does not have.
 #pragma once
 
 #include <sys/stat.h>
@@ -52,7 +55,8 @@ class TarBuilder {
   // Any other entry, fully described.
   TarBuilder& add(TarEntry entry);
 
-  // The archive: a pax tar padded to 10240-byte records, then compressed.
+  // The archive: a tar padded to 10240-byte records as tar(1) writes it (zero blocks
+  // after the end marker), then compressed.
   std::string build(Compression compression = Compression::None) const;
 
  private:
