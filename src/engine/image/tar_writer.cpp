@@ -1,77 +1,101 @@
 #include "engine/image/tar_writer.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <memory>
+#include <array>
+#include <cstring>
 #include <vector>
 
 #include "base/error.hpp"
+#include "base/files.hpp"
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
 
 namespace stack::engine::image {
 namespace {
 
+constexpr size_t kBlock = 512;
 constexpr size_t kChunk = 256 * 1024;
+constexpr uint64_t kMaxOctalSize = 077777777777ULL;  // 11 octal digits: ustar's limit
 
-struct EntryDeleter {
-  void operator()(archive_entry* e) const { archive_entry_free(e); }
-};
+using Header = std::array<char, kBlock>;
+
+// An octal number right-aligned in `width - 1` digits and a NUL, as ustar wants.
+void put_octal(Header& h, size_t offset, size_t width, uint64_t value) {
+  for (size_t i = width - 1; i-- > 0; value >>= 3) h[offset + i] = static_cast<char>('0' + (value & 7));
+  h[offset + width - 1] = '\0';
+}
+
+void put_string(Header& h, size_t offset, size_t width, std::string_view value) {
+  std::memcpy(h.data() + offset, value.data(), std::min(width, value.size()));
+}
+
+// One pax record: "<length> <key>=<value>\n", the length counting its own digits.
+std::string pax_record(const std::string& key, const std::string& value) {
+  const size_t rest = 1 + key.size() + 1 + value.size() + 1;
+  size_t length = rest + 1;
+  while (std::to_string(length).size() + rest != length) length = std::to_string(length).size() + rest;
+  return std::to_string(length) + " " + key + "=" + value + "\n";
+}
+
+Header ustar_header(const std::string& name, char type, unsigned mode, uint64_t size, const std::string& link) {
+  Header h{};
+  put_string(h, 0, 100, name);
+  put_octal(h, 100, 8, mode & 07777);
+  put_octal(h, 108, 8, 0);  // uid
+  put_octal(h, 116, 8, 0);  // gid
+  put_octal(h, 124, 12, size);
+  put_octal(h, 136, 12, 0);  // mtime
+  h[156] = type;
+  put_string(h, 157, 100, link);
+  put_string(h, 257, 6, std::string_view("ustar\0", 6));
+  put_string(h, 263, 2, "00");
+  put_octal(h, 329, 8, 0);  // devmajor
+  put_octal(h, 337, 8, 0);  // devminor
+  // The checksum is taken with its own field read as spaces.
+  std::memset(h.data() + 148, ' ', 8);
+  unsigned sum = 0;
+  for (char c : h) sum += static_cast<unsigned char>(c);
+  put_octal(h, 148, 7, sum);
+  h[155] = ' ';
+  return h;
+}
 
 }  // namespace
 
-TarWriter::TarWriter(int fd) : archive_(archive_write_new()) {
-  if (archive_ == nullptr) throw Error("cannot create a tar writer: out of memory");
-  const bool ok = archive_write_set_format_pax_restricted(archive_) == ARCHIVE_OK &&
-                  archive_write_add_filter_none(archive_) == ARCHIVE_OK &&
-                  // Records end the archive, not 10 KiB blocks: what docker (Go's tar) writes.
-                  archive_write_set_bytes_in_last_block(archive_, 1) == ARCHIVE_OK &&
-                  archive_write_open_fd(archive_, fd) == ARCHIVE_OK;
-  if (!ok) {
-    Error error(std::string("cannot start the tar archive: ") + archive_error_string(archive_));
-    archive_write_free(archive_);
-    throw error;
+void TarWriter::write(std::string_view data, const std::string& name) {
+  if (!base::write_all(fd_, data)) throw syscall_error("write tar entry \"" + name + "\"");
+}
+
+void TarWriter::pad(uint64_t size, const std::string& name) {
+  static const Header zeros{};
+  if (size % kBlock != 0) write(std::string_view(zeros.data(), kBlock - size % kBlock), name);
+}
+
+void TarWriter::write_header(const std::string& name, char type, unsigned mode, uint64_t size, const std::string& link) {
+  std::string pax;
+  if (name.size() > 100) pax += pax_record("path", name);
+  if (link.size() > 100) pax += pax_record("linkpath", link);
+  if (size > kMaxOctalSize) pax += pax_record("size", std::to_string(size));
+  if (!pax.empty()) {
+    const Header h = ustar_header("././@PaxHeader", 'x', 0644, pax.size(), {});
+    write(std::string_view(h.data(), h.size()), name);
+    write(pax, name);
+    pad(pax.size(), name);
   }
+  // With a pax header the ustar fields only need to be harmless: truncated or zero.
+  const Header h = ustar_header(name.substr(0, 100), type, mode, size > kMaxOctalSize ? 0 : size, link.substr(0, 100));
+  write(std::string_view(h.data(), h.size()), name);
 }
 
-TarWriter::~TarWriter() {
-  // Without finish(), closing would write the end-of-archive blocks after a failed
-  // entry and make a broken archive look complete: fail the writer first.
-  if (!finished_) archive_write_fail(archive_);
-  archive_write_free(archive_);
-}
-
-void TarWriter::write_header(const std::string& name, unsigned type_and_mode, int64_t size, const std::string& link) {
-  std::unique_ptr<archive_entry, EntryDeleter> entry(archive_entry_new());
-  archive_entry_set_pathname(entry.get(), name.c_str());
-  archive_entry_set_mode(entry.get(), type_and_mode);
-  archive_entry_set_size(entry.get(), size);
-  archive_entry_set_uid(entry.get(), 0);
-  archive_entry_set_gid(entry.get(), 0);
-  archive_entry_set_mtime(entry.get(), 0, 0);
-  if (!link.empty()) archive_entry_set_symlink(entry.get(), link.c_str());
-  if (archive_write_header(archive_, entry.get()) != ARCHIVE_OK) {
-    throw Error("cannot write tar entry \"" + name + "\": " + archive_error_string(archive_));
-  }
-}
-
-void TarWriter::write_data(const void* data, size_t size, const std::string& name) {
-  if (size == 0) return;
-  if (archive_write_data(archive_, data, size) != static_cast<la_ssize_t>(size)) {
-    throw Error("cannot write tar entry \"" + name + "\": " + archive_error_string(archive_));
-  }
-}
-
-void TarWriter::add_directory(const std::string& name, unsigned mode) {
-  write_header(name, AE_IFDIR | (mode & 07777), 0);
-}
+void TarWriter::add_directory(const std::string& name, unsigned mode) { write_header(name, '5', mode, 0); }
 
 void TarWriter::add_file(const std::string& name, std::string_view content, unsigned mode) {
-  write_header(name, AE_IFREG | (mode & 07777), static_cast<int64_t>(content.size()));
-  write_data(content.data(), content.size(), name);
+  write_header(name, '0', mode, content.size());
+  write(content, name);
+  pad(content.size(), name);
 }
 
 void TarWriter::add_file_from(const std::string& name, const std::string& path, unsigned mode) {
@@ -79,30 +103,30 @@ void TarWriter::add_file_from(const std::string& name, const std::string& path, 
   if (!fd) throw syscall_error("open " + path);
   struct stat st{};
   if (::fstat(fd.get(), &st) != 0) throw syscall_error("stat " + path);
-  write_header(name, AE_IFREG | (mode & 07777), st.st_size);
+  const auto size = static_cast<uint64_t>(st.st_size);
+  write_header(name, '0', mode, size);
   std::vector<char> buf(kChunk);
-  int64_t total = 0;
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+  uint64_t total = 0;
+  while (total < size) {
+    const ssize_t n = ::read(fd.get(), buf.data(), std::min<uint64_t>(buf.size(), size - total));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw syscall_error("read " + path);
     if (n == 0) break;
-    if (total + n > st.st_size) break;  // grew: reported below
-    write_data(buf.data(), static_cast<size_t>(n), name);
-    total += n;
+    write(std::string_view(buf.data(), static_cast<size_t>(n)), name);
+    total += static_cast<uint64_t>(n);
   }
-  if (total != st.st_size) throw Error("cannot write tar entry \"" + name + "\": " + path + " changed while it was read");
+  // The header promised `size` bytes: a file that shrank would corrupt the archive.
+  if (total != size) throw Error("cannot write tar entry \"" + name + "\": " + path + " changed while it was read");
+  pad(size, name);
 }
 
 void TarWriter::add_symlink(const std::string& name, const std::string& target) {
-  write_header(name, AE_IFLNK | 0777, 0, target);
+  write_header(name, '2', 0777, 0, target);
 }
 
 void TarWriter::finish() {
-  if (archive_write_close(archive_) != ARCHIVE_OK) {
-    throw Error(std::string("cannot finish the tar archive: ") + archive_error_string(archive_));
-  }
-  finished_ = true;
+  static const std::array<char, 2 * kBlock> zeros{};
+  write(std::string_view(zeros.data(), zeros.size()), "end of archive");
 }
 
 }  // namespace stack::engine::image

@@ -1,7 +1,12 @@
-// TarWriter: a tar stream written entry by entry to a file descriptor (libarchive's pax
-// restricted format: plain ustar headers unless a name or size needs a pax extension,
-// which is what docker and every tar reader accept). Files are streamed from disk in
-// chunks, so a layer of gigabytes never sits in memory.
+// TarWriter: a tar stream written entry by entry to a file descriptor, in the POSIX
+// ustar format with a pax extended header only for what ustar cannot hold (a name or
+// link target past 100 bytes, a size of 8 GiB or more): what docker (Go's archive/tar)
+// writes and every tar reader accepts. Files are streamed from disk in chunks, so a
+// layer of gigabytes never sits in memory.
+//
+// Written by hand rather than with libarchive: in the statically linked binaries any of
+// libarchive's tar writers pulls in all of its write formats (archive_write_set_format.o,
+// which 7zip and xar need lzma, bzip2 and libxml2 for), and only its readers fit.
 //
 // Entries get owner 0:0 and modification time 0, so saving the same images twice gives
 // the same bytes.
@@ -12,14 +17,11 @@
 #include <string>
 #include <string_view>
 
-struct archive;
-
 namespace stack::engine::image {
 
 class TarWriter {
  public:
-  explicit TarWriter(int fd);
-  ~TarWriter();  // frees the writer; an archive not finish()ed is left incomplete
+  explicit TarWriter(int fd) : fd_(fd) {}
   TarWriter(const TarWriter&) = delete;
   TarWriter& operator=(const TarWriter&) = delete;
 
@@ -28,15 +30,15 @@ class TarWriter {
   // The content of the file at `path`, read in chunks; throws if it changes size meanwhile.
   void add_file_from(const std::string& name, const std::string& path, unsigned mode = 0644);
   void add_symlink(const std::string& name, const std::string& target);
-  // Writes the end-of-archive blocks and flushes; throws stack::Error on a write failure.
+  // Writes the end-of-archive blocks. Without it the archive reads as truncated.
   void finish();
 
  private:
-  void write_header(const std::string& name, unsigned type_and_mode, int64_t size, const std::string& link = {});
-  void write_data(const void* data, size_t size, const std::string& name);
+  void write_header(const std::string& name, char type, unsigned mode, uint64_t size, const std::string& link = {});
+  void write(std::string_view data, const std::string& name);
+  void pad(uint64_t size, const std::string& name);
 
-  struct archive* archive_;
-  bool finished_ = false;
+  int fd_;
 };
 
 }  // namespace stack::engine::image

@@ -51,7 +51,7 @@ void write_tree_tar(const std::string& path, const std::string& dir) {
   for (const auto& e : fs::recursive_directory_iterator(dir)) paths.push_back(e.path());
   std::sort(paths.begin(), paths.end());  // parents before children, and a stable layer
   for (const fs::path& p : paths) {
-    const std::string rel = fs::relative(p, dir).string();
+    const std::string rel = p.lexically_relative(dir).string();
     struct stat st{};
     if (::lstat(p.c_str(), &st) != 0) throw std::runtime_error("lstat " + p.string());
     if (S_ISDIR(st.st_mode)) {
@@ -118,17 +118,22 @@ ImageRecord add_test_image(const ImageStore& store, const std::vector<std::strin
   return record;
 }
 
-std::map<std::string, std::string> tree_listing(const std::string& dir) {
-  std::map<std::string, std::string> out;
+std::string tree_listing(const std::string& dir) {
+  std::map<std::string, std::string> entries;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     struct stat st{};
     if (::lstat(e.path().c_str(), &st) != 0) throw std::runtime_error("lstat " + e.path().string());
-    std::string what = std::to_string(st.st_mode) + " " + std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid) +
-                       " " + std::to_string(st.st_mtime);
+    std::string what = std::to_string(st.st_mode) + " " + std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid);
+    // unpack_layer makes whiteouts (char 0/0) without the entry's time: they carry the
+    // time of the unpack, which differs between two unpacks of one layer.
+    if (!S_ISCHR(st.st_mode)) what += " " + std::to_string(st.st_mtime);
+    if (S_ISCHR(st.st_mode)) what += " dev " + std::to_string(st.st_rdev);
     if (S_ISREG(st.st_mode)) what += " " + sha256_file_digest(e.path());
     if (S_ISLNK(st.st_mode)) what += " -> " + fs::read_symlink(e.path()).string();
-    out[fs::relative(e.path(), dir).string()] = what;
+    entries[e.path().lexically_relative(dir).string()] = what;
   }
+  std::string out;
+  for (const auto& [path, what] : entries) out += path + ": " + what + "\n";
   return out;
 }
 

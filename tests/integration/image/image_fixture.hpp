@@ -46,9 +46,9 @@ engine::image::ImageRecord add_test_image(const engine::image::ImageStore& store
                                           const std::vector<std::string>& references,
                                           const std::string& cmd = "sh");
 
-// What a directory holds, for comparing trees: relative path -> type, mode, owner, size,
-// content digest or link target.
-std::map<std::string, std::string> tree_listing(const std::string& dir);
+// What a directory holds, for comparing trees: one line per entry, sorted by path, with
+// its type and mode, owner, mtime, and content digest or link target.
+std::string tree_listing(const std::string& dir);
 
 // Names of the files in a directory (empty when it does not exist).
 std::vector<std::string> dir_names(const std::string& dir);

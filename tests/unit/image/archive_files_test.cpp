@@ -22,15 +22,14 @@ namespace {
 const std::string kHex = digest_hex(sha256_digest("layer"));
 const std::string kOther = digest_hex(sha256_digest("other"));
 
-// A temporary directory with a tar file written by `fill` and an empty "files" directory
-// for read_archive_files.
+// A temporary directory; read() writes a tar file with `fill` and reads it with
+// read_archive_files into a fresh "files" directory.
 struct Scratch {
   std::string dir;
   Scratch() {
     std::string pattern = (fs::temp_directory_path() / "archive-files-test-XXXXXX").string();
     REQUIRE(::mkdtemp(pattern.data()) != nullptr);
     dir = pattern;
-    fs::create_directory(dir + "/files");
   }
   ~Scratch() { fs::remove_all(dir); }
 
@@ -41,6 +40,8 @@ struct Scratch {
       fill(tar);
       tar.finish();
     }
+    fs::remove_all(dir + "/files");  // read_archive_files wants an empty directory
+    fs::create_directory(dir + "/files");
     stack::UniqueFd in(::open((dir + "/a.tar").c_str(), O_RDONLY | O_CLOEXEC));
     return read_archive_files(in.get(), dir + "/files");
   }
@@ -114,6 +115,7 @@ TEST_CASE("a blob whose content does not match its name is refused, naming the e
 TEST_CASE("an input that is not a tar archive is an error", "[archive]") {
   Scratch s;
   stack::base::write_file_atomic(s.dir + "/junk", std::string(2048, 'j'));
+  fs::create_directory(s.dir + "/files");
   stack::UniqueFd in(::open((s.dir + "/junk").c_str(), O_RDONLY | O_CLOEXEC));
   CHECK_THROWS_WITH(read_archive_files(in.get(), s.dir + "/files"), Catch::StartsWith("cannot read the image archive: "));
 }
