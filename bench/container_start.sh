@@ -75,20 +75,9 @@ row "stack create + start" "$(awk -v a="$create_ms" -v b="$start_ms" 'BEGIN {pri
 # docker and podman from Debian, installed unless BENCH_NO_INSTALL=1; dockerd is started
 # if it is not running (and stopped again at the end); podman needs runc and no default
 # ulimits on these hybrid-cgroup hosts (crun refuses them).
-started_dockerd=""
-if [[ -z ${BENCH_NO_INSTALL:-} ]]; then
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io podman >/dev/null 2>&1 || true
-fi
-if command -v podman >/dev/null && ! grep -qs '^runtime *= *"runc"' /etc/containers/containers.conf; then
-  mkdir -p /etc/containers
-  printf '[containers]\ndefault_ulimits = []\n[engine]\nruntime = "runc"\n' >>/etc/containers/containers.conf
-fi
-if command -v dockerd >/dev/null && ! docker info >/dev/null 2>&1; then
-  dockerd >"$WORK/dockerd.log" 2>&1 &
-  started_dockerd=$!
-  for _ in $(seq 100); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
-fi
-stop_dockerd() { [[ -z $started_dockerd ]] || { kill "$started_dockerd"; wait "$started_dockerd" 2>/dev/null; }; }
+# shellcheck source=bench/peers.sh
+source "$(dirname "$0")/peers.sh"
+prepare_peers
 peer() {  # peer NAME CLI ARGS...: `run --rm` of the busybox root filesystem imported as an image
   local name=$1 ms
   shift

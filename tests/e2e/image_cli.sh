@@ -124,6 +124,18 @@ st image pull "$REG/e2e/layered:1"
 check "pull downloads the image" eval '[[ $rc == 0 ]] && out_has "Pull complete" && out_has "Status: Downloaded newer image for $REG/e2e/layered:1"'
 st image pull "$REG/e2e/layered:1"
 check "a second pull downloads nothing" eval 'out_has "Already exists" && out_has "Image is up to date"'
+"$STACK" image rm "$REG/e2e/layered:1" >/dev/null
+"$STACK" image pull -q "$REG/e2e/layered:1" >"$TMP/pull1" 2>&1 &
+pull1=$!
+"$STACK" image pull -q "$REG/e2e/layered:1" >"$TMP/pull2" 2>&1 &
+pull2=$!
+wait "$pull1"
+rc1=$?
+wait "$pull2"
+rc2=$?
+check "two pulls of one image at once both succeed" test "$rc1:$rc2" = "0:0"
+check "and the store holds each layer once (1 of the import, 2 of this image)" \
+  test "$(find "$STACK_ROOT/image/layers" -mindepth 1 -maxdepth 1 | wc -l)" = 3
 st "${RUN[@]}" "$REG/e2e/layered:1"
 check "the pulled image runs with its whiteouts" out_is "$(printf 'new\nno-group')"
 st image pull "$REG/e2e/layered:nope"
