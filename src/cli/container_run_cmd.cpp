@@ -16,6 +16,9 @@
 #include "cli/container_engine.hpp"
 #include "cli/container_flags.hpp"
 #include "cli/image_engine.hpp"
+#include "cli/transfer_display.hpp"
+#include "engine/image/reference.hpp"
+#include "engine/image/transfer.hpp"
 #include "engine/container_image.hpp"
 
 namespace stack::cli {
@@ -24,22 +27,43 @@ namespace {
 struct RunCli {
   engine::CreateRequest request;
   bool detach = false;
+  std::string pull = "missing";  // --pull: missing, always, never
 };
 
-// An image from the store: its layers and its config's defaults.
-void take_image(const GlobalOptions& g, const CLI::App& cmd, const std::string& name, engine::CreateRequest& r) {
+// docker run's pull: its progress on stderr, so the container's output stays alone on stdout.
+engine::image::ImageEntry pull_for_run(const GlobalOptions& g, const engine::image::ImageStore& store,
+                                       const std::string& name) {
+  const engine::image::Reference ref = engine::image::parse_reference(name);
+  TransferDisplay display(stderr, ::isatty(2), false);
+  const engine::image::PullResult r = engine::image::pull_image(store, ref, registry_options(g), display);
+  if (r.downloaded) fmt::print(stderr, "Status: Downloaded newer image for {}\n", ref.familiar());
+  return r.image;
+}
+
+// An image from the store (pulled first when missing, or always with --pull always): its
+// layers and its config's defaults.
+void take_image(const GlobalOptions& g, const CLI::App& cmd, const std::string& name, const std::string& pull,
+                engine::CreateRequest& r) {
+  if (pull != "missing" && pull != "always" && pull != "never") {
+    throw Error("invalid pull option: '" + pull + "': must be one of \"always\", \"missing\" or \"never\"");
+  }
   engine::image::ImageStore store = image_store_from(g);
-  std::optional<engine::image::ImageEntry> e = store.find(name);
+  std::optional<engine::image::ImageEntry> e = pull == "always" ? std::nullopt : store.find(name);
+  if (!e && pull == "never") {
+    throw Error("No such image: " + name, "pull it (stack image pull " + name +
+                                              "), load or import it; to run a root filesystem directory use --rootfs DIR");
+  }
   if (!e) {
-    throw Error("Unable to find image '" + name + "' locally",
-                "pull it (stack image pull " + name + "), load or import it; to run a root filesystem directory use --rootfs DIR");
+    if (pull == "missing") fmt::print(stderr, "Unable to find image '{}' locally\n", engine::image::parse_reference(name).familiar());
+    e = pull_for_run(g, store, name);
   }
   engine::ImageForContainer image{name, e->record.id, store.lower_dirs(e->record), store.config(e->record).config};
   engine::apply_image(r, image, entrypoint_given(cmd));
 }
 
 // The positionals: what to run from, then the command.
-void take_positionals(const GlobalOptions& g, CLI::App& cmd, engine::CreateRequest& r) {
+void take_positionals(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
+  engine::CreateRequest& r = o.request;
   std::vector<std::string> rest = cmd.remaining();
   if (rest.empty())
     throw Error(rootfs_given(cmd) ? "a root filesystem directory is required with --rootfs"
@@ -51,7 +75,7 @@ void take_positionals(const GlobalOptions& g, CLI::App& cmd, engine::CreateReque
     r.rootfs = std::filesystem::absolute(from).lexically_normal().string();
     if (!std::filesystem::is_directory(r.rootfs)) throw Error("rootfs " + r.rootfs + ": not a directory");
   } else {
-    take_image(g, cmd, from, r);
+    take_image(g, cmd, from, o.pull, r);
   }
 }
 
@@ -71,7 +95,7 @@ void print_error(const Error& e) {
 int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   engine::Containers containers = containers_from(g);
   try {
-    take_positionals(g, cmd, o.request);
+    take_positionals(g, cmd, o);
     if (!o.detach) return containers.run_attached(o.request, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0));
   } catch (const engine::CreateError& e) {
     print_error(e);
@@ -114,9 +138,10 @@ void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   auto o = std::make_shared<RunCli>();
   auto* cmd = family.add_subcommand("create", "Create a new container");
   add_flags_if_named(*cmd, o->request);
+  cmd->add_option("--pull", o->pull, "Pull image before creating (\"always\", \"missing\", \"never\")");
   cmd->callback([&g, &exit_code, o, cmd] {
     engine::Containers containers = containers_from(g);
-    take_positionals(g, *cmd, o->request);
+    take_positionals(g, *cmd, *o);
     fmt::print("{}\n", containers.create(o->request));
     exit_code = 0;
   });
@@ -127,6 +152,7 @@ void add_run(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   auto* cmd = family.add_subcommand("run", "Create and run a new container");
   add_flags_if_named(*cmd, o->request);
   cmd->add_flag("-d,--detach", o->detach, "Run container in background and print container ID");
+  cmd->add_option("--pull", o->pull, "Pull image before running (\"always\", \"missing\", \"never\")");
   cmd->callback([&g, &exit_code, o, cmd] { exit_code = run(g, *cmd, *o); });
 }
 

@@ -73,9 +73,12 @@ st "${RUN[@]}" busybox:e2e
 check "a container runs the image's CMD" out_is from-image
 st "${RUN[@]}" busybox:e2e sh -c 'echo $GREETING $(pwd)'
 check "a container gets the image's ENV and WORKDIR; the command given replaces CMD" out_is "hi /tmp"
-st "${RUN[@]}" nosuchimage true
-check "running an image that is not in the store is docker's error and exit 125" \
-  eval '[[ $rc == 125 ]] && err_has "Unable to find image '"'"'nosuchimage'"'"' locally"'
+st "${RUN[@]}" --pull never nosuchimage true
+check "run --pull never of an image not in the store fails with exit 125" \
+  eval '[[ $rc == 125 ]] && err_has "No such image: nosuchimage"'
+st "${RUN[@]}" "127.0.0.1:$(free_port)/nosuch:1" true
+check "run of a missing image tries to pull it and reports why it could not" \
+  eval '[[ $rc == 125 ]] && err_has "Unable to find image" && err_has "127.0.0.1"'
 st image import "$TMP/nope.tgz"
 check "importing a missing file names it" eval '[[ $rc != 0 ]] && err_has "nope.tgz"'
 echo "not a tarball" >"$TMP/bad.tgz"
@@ -138,6 +141,10 @@ check "and the store holds each layer once (1 of the import, 2 of this image)" \
   test "$(find "$STACK_ROOT/image/layers" -mindepth 1 -maxdepth 1 | wc -l)" = 3
 st "${RUN[@]}" "$REG/e2e/layered:1"
 check "the pulled image runs with its whiteouts" out_is "$(printf 'new\nno-group')"
+"$STACK" image rm "$REG/e2e/layered:1" >/dev/null
+st "${RUN[@]}" "$REG/e2e/layered:1"
+check "run pulls a missing image first (progress on stderr, the output alone on stdout)" \
+  eval 'out_is "$(printf "new\nno-group")" && err_has "Unable to find image" && err_has "Pull complete"'
 st image pull "$REG/e2e/layered:nope"
 check "pulling an unknown tag is a clear error" eval '[[ $rc != 0 ]] && err_has "manifest unknown"'
 
@@ -170,6 +177,18 @@ st logout "$AREG"
 check "logout removes the credentials" out_is "Removing login credentials for $AREG"
 st image pull "$AREG/e2e/busybox:1"
 check "after logout the registry refuses again" eval '[[ $rc != 0 ]] && err_has "unauthorized"'
+
+# --- insecure registries, in a network namespace of the test's own -----------------------
+mkdir -p "$TMP/insecure"
+unshare --net "$HERE/insecure_registry.sh" "$STACK" "$TMP/insecure" busybox:e2e >"$TMP/insecure.out" 2>&1
+while IFS= read -r line; do
+  case $line in
+    "ok - "*) ok "${line#ok - }" ;;
+    "not ok - "*) echo "$line"; failed=$((failed + 1)) ;;
+    "#"*) echo "$line" ;;
+  esac
+done <"$TMP/insecure.out"
+check "the insecure-registry checks ran" grep -q "^ok - and pulled from" "$TMP/insecure.out"
 
 # --- nothing left ----------------------------------------------------------------------
 "$STACK" container ls -aq | xargs -r "$STACK" container rm -f >/dev/null 2>&1

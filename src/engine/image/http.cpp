@@ -196,6 +196,13 @@ TransportError transport_error(CURLcode rc, const char* detail, const Transfer& 
   bool unreachable = rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_CONNECT ||
                      (rc == CURLE_OPERATION_TIMEDOUT && t.response.status == 0);
   if (unreachable) return TransportError("cannot reach " + url_authority(url) + ": " + cause, false);
+  if (rc == CURLE_SSL_CONNECT_ERROR && url.rfind("https://", 0) == 0) {
+    // Most often a registry that speaks plain HTTP (docker: "server gave HTTP response to
+    // HTTPS client"): say how to allow that.
+    return TransportError(t.request.method + " " + url + ": TLS handshake failed: " + cause, false,
+                          "if " + url_authority(url) + " serves plain HTTP, list it in \"insecure-registries\" of "
+                          "/etc/stack/config.json or <state root>/config.json");
+  }
   return TransportError(t.request.method + " " + url + ": " + cause, t.to_file);
 }
 

@@ -68,7 +68,8 @@ struct HttpResponse {
 // connection broke, the transfer stalled. `partial_body` when the body was cut short.
 class TransportError : public Error {
  public:
-  TransportError(std::string message, bool partial_body) : Error(std::move(message)), partial_body_(partial_body) {}
+  TransportError(std::string message, bool partial_body, std::string hint = {})
+      : Error(std::move(message), std::move(hint)), partial_body_(partial_body) {}
   bool partial_body() const { return partial_body_; }
 
  private:
