@@ -116,7 +116,9 @@ archive_entry* LayerStream::next_entry() {
   archive_entry* entry = nullptr;
   int status = archive_read_next_header(tar_, &entry);
   if (status == ARCHIVE_EOF) {
-    if (!seen_header_ && stream_error_.empty()) throw Error(kNotTar);
+    // An end-of-archive block before any entry is an empty layer, which images do carry
+    // (docker's empty layer is 1024 zero bytes); only an empty stream is not a tar.
+    if (!seen_header_ && stream_error_.empty() && size_ == 0) throw Error(kNotTar);
     return nullptr;
   }
   // ARCHIVE_WARN: the entry is usable (e.g. a name not convertible to the locale).

@@ -365,6 +365,17 @@ TEST_CASE("input that is not a tar archive is refused with a clear error", "[lay
   CHECK(fs::is_empty(tmp.path() + "/plain"));
 }
 
+TEST_CASE("an empty tar (docker's empty layer, 1024 zero bytes) is an empty layer, plain or gzip", "[layer_unpack]") {
+  TempDir tmp;
+  const std::string empty_tar(1024, '\0');
+  UnpackedLayer plain = unpack_bytes(tmp, empty_tar, tmp.dir("empty-plain"));
+  CHECK(plain.diff_id == "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+  CHECK(plain.tar_size == 1024);
+  CHECK(fs::is_empty(tmp.path() + "/empty-plain"));
+  UnpackedLayer gzip = unpack_bytes(tmp, stack::testing::gzip(empty_tar), tmp.dir("empty-gzip"));
+  CHECK(gzip.diff_id == plain.diff_id);
+}
+
 TEST_CASE("a truncated gzip layer is an error, not a shorter layer", "[layer_unpack]") {
   TempDir tmp;
   const std::string gzip = sample_layer().build(Compression::Gzip);

@@ -46,6 +46,9 @@ struct TarEntry {
   std::map<std::string, std::string> xattrs;
 };
 
+// gzip of `data` (what registries serve), with zlib.
+std::string gzip(const std::string& data);
+
 class TarBuilder {
  public:
   TarBuilder& file(const std::string& name, const std::string& content, mode_t perm = 0644);
