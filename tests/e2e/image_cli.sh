@@ -178,6 +178,10 @@ check "every layer directory it left is complete (its 25 MB file whole)" layers_
 st image pull "$REG/e2e/big:1"
 check "the next pull completes the image" eval '[[ $rc == 0 ]] && "$STACK" image inspect "$REG/e2e/big:1" >/dev/null'
 "$STACK" image rm "$REG/e2e/big:1" >/dev/null
+script -qec "$STACK image pull $REG/e2e/big:1" /dev/null >"$TMP/out" 2>"$TMP/err" </dev/null
+check "on a terminal, pull draws progress bars redrawn in place" \
+  eval 'out_has "Downloading [" && out_has "=>" && grep -q $'"'"'\x1b\['"'"' "$TMP/out" && out_has "Pull complete"'
+"$STACK" image rm "$REG/e2e/big:1" >/dev/null
 
 # --- registry auth ---------------------------------------------------------------------
 htpasswd -Bbc "$TMP/htpasswd" e2euser e2epass >/dev/null 2>&1
