@@ -11,6 +11,7 @@
 
 #include <fmt/core.h>
 
+#include "base/file_lock.hpp"
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/container_engine.hpp"
@@ -28,6 +29,9 @@ struct RunCli {
   engine::CreateRequest request;
   bool detach = false;
   std::string pull = "missing";  // --pull: missing, always, never
+  // Held from the image's lookup until the container's records name it, so a concurrent
+  // `image rm` or `prune` (which takes the lock exclusively) cannot delete it in between.
+  std::optional<base::FileLock> image_lock;
 };
 
 // docker run's pull: its progress on stderr, so the container's output stays alone on stdout.
@@ -42,12 +46,14 @@ engine::image::ImageEntry pull_for_run(const GlobalOptions& g, const engine::ima
 
 // An image from the store (pulled first when missing, or always with --pull always): its
 // layers and its config's defaults.
-void take_image(const GlobalOptions& g, const CLI::App& cmd, const std::string& name, const std::string& pull,
-                engine::CreateRequest& r) {
+void take_image(const GlobalOptions& g, const CLI::App& cmd, const std::string& name, RunCli& o) {
+  const std::string& pull = o.pull;
+  engine::CreateRequest& r = o.request;
   if (pull != "missing" && pull != "always" && pull != "never") {
     throw Error("invalid pull option: '" + pull + "': must be one of \"always\", \"missing\" or \"never\"");
   }
   engine::image::ImageStore store = image_store_from(g);
+  o.image_lock.emplace(store.lock_for_adding());
   std::optional<engine::image::ImageEntry> e = pull == "always" ? std::nullopt : store.find(name);
   if (!e && pull == "never") {
     throw Error("No such image: " + name, "pull it (stack image pull " + name +
@@ -75,7 +81,7 @@ void take_positionals(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
     r.rootfs = std::filesystem::absolute(from).lexically_normal().string();
     if (!std::filesystem::is_directory(r.rootfs)) throw Error("rootfs " + r.rootfs + ": not a directory");
   } else {
-    take_image(g, cmd, from, o.pull, r);
+    take_image(g, cmd, from, o);
   }
 }
 
@@ -96,7 +102,10 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   engine::Containers containers = containers_from(g);
   try {
     take_positionals(g, cmd, o);
-    if (!o.detach) return containers.run_attached(o.request, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0));
+    if (!o.detach) {
+      return containers.run_attached(o.request, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0),
+                                     [&o] { o.image_lock.reset(); });
+    }
   } catch (const engine::CreateError& e) {
     print_error(e);
     return 125;
@@ -107,6 +116,7 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   std::string id;
   try {
     id = containers.create(o.request);
+    o.image_lock.reset();
   } catch (const Error& e) {
     print_error(e);
     return 125;
@@ -143,6 +153,7 @@ void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
     engine::Containers containers = containers_from(g);
     take_positionals(g, *cmd, *o);
     fmt::print("{}\n", containers.create(o->request));
+    o->image_lock.reset();
     exit_code = 0;
   });
 }

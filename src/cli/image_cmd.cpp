@@ -232,11 +232,10 @@ void add_rm(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_flag("--no-prune", *no_prune, "Do not delete untagged parents");
   cmd->callback([&g, &exit_code, names, force, no_prune] {
     img::ImageStore store = image_store_from(g);
-    const auto in_use = images_in_use(g);
     exit_code = 0;
     for (const std::string& name : *names) {
       try {
-        print_removed(store.remove(name, *force, in_use), false);
+        print_removed(store.remove(name, *force, [&g] { return images_in_use(g); }), false);
       } catch (const Error& e) {
         fmt::print(stderr, "Error response from daemon: {}\n", e.what());
         exit_code = 1;
@@ -264,9 +263,7 @@ void add_prune(CLI::App& family, const GlobalOptions& g, int& exit_code) {
     const char* what = *all ? "WARNING! This will remove all images without at least one container associated to them."
                             : "WARNING! This will remove all dangling images.";
     if (!*force && !confirmed(std::string(what) + "\nAre you sure you want to continue?")) return;
-    std::set<std::string> used;
-    for (const auto& [id, container] : images_in_use(g)) used.insert(id);
-    const img::RemovedImages r = image_store_from(g).prune(*all, used);
+    const img::RemovedImages r = image_store_from(g).prune(*all, [&g] { return images_in_use(g); });
     if (!r.untagged.empty() || !r.deleted.empty()) {
       fmt::print("Deleted Images:\n");
       print_removed(r, true);

@@ -180,14 +180,17 @@ std::string Containers::create(const CreateRequest& request) {
   return p.id;
 }
 
-int Containers::run_attached(const CreateRequest& request, int in_fd, bool tty) {
+int Containers::run_attached(const CreateRequest& request, int in_fd, bool tty, const std::function<void()>& recorded) {
   const Pending p = plan_create(request);
   AttachStreams streams;
   streams.in_fd = in_fd;
   streams.tty = tty;
   try {
     // The shim starts while the records are written: its exec overlaps our writes.
-    return engine::start_attached(layout_, p.id, streams, [&] { write_records(p); });
+    return engine::start_attached(layout_, p.id, streams, [&] {
+      write_records(p);
+      if (recorded) recorded();
+    });
   } catch (const CreateError&) {
     throw;
   } catch (const Error&) {

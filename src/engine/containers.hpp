@@ -5,6 +5,7 @@
 // processes and cgroup directly, so such a container is still reported and stoppable.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,8 +56,9 @@ class Containers {
   int start_attached(const std::string& id, int in_fd, bool tty);
   // `run` without -d: creates the container and runs it attached (the shim is started
   // while the records are written); returns its exit code. CreateError when nothing was
-  // made; a failed start of an auto-remove container removes it.
-  int run_attached(const CreateRequest& request, int in_fd, bool tty);
+  // made; a failed start of an auto-remove container removes it. `recorded` runs once the
+  // records are written (the caller may then let go of the image it runs from).
+  int run_attached(const CreateRequest& request, int in_fd, bool tty, const std::function<void()>& recorded = {});
 
   // The stop signal, then SIGKILL after `timeout_s` (default: the container's
   // stop_timeout); returns once it exited. Not running: nothing to do.

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -107,15 +108,20 @@ class ImageStore {
   // The layer directories, topmost first (the order overlay's lowerdir wants).
   std::vector<std::string> lower_dirs(const ImageRecord& record) const;
 
+  // Which images containers are made from: (image id, container name) pairs. Called under
+  // the exclusive lock, after every command creating a container from an image (which holds
+  // the lock shared from the image's lookup until its record is written) is done.
+  using InUse = std::vector<std::pair<std::string, std::string>>;
+  using InUseFn = std::function<InUse()>;
+
   // `image rm NAME`: a reference is untagged, and the image is deleted when nothing else
   // names it; an id deletes the image (with -f even when several references name it). An
-  // image used by one of `in_use` (ids of images containers are made from) is refused,
-  // naming the container, unless `force` (then it is only untagged, as docker does).
-  RemovedImages remove(std::string_view name, bool force,
-                       const std::vector<std::pair<std::string, std::string>>& in_use) const;
+  // image a container uses is refused, naming the container, unless `force` (then it is
+  // only untagged, as docker does).
+  RemovedImages remove(std::string_view name, bool force, const InUseFn& in_use) const;
   // Deletes images nothing names (all unused ones when `all`) that no container uses,
   // then every blob and layer no remaining image needs.
-  RemovedImages prune(bool all, const std::set<std::string>& in_use) const;
+  RemovedImages prune(bool all, const InUseFn& in_use) const;
 
  private:
   std::string dir_;

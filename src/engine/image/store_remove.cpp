@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 namespace stack::engine::image {
 namespace {
 
-using InUse = std::vector<std::pair<std::string, std::string>>;
+using InUse = ImageStore::InUse;
 
 std::string short_id(const std::string& id) { return digest_hex(id).substr(0, 12); }
 
@@ -143,8 +143,9 @@ void remove_by_id(const std::string& dir, const ImageEntry& entry, bool force, c
 
 }  // namespace
 
-RemovedImages ImageStore::remove(std::string_view name, bool force, const InUse& in_use) const {
+RemovedImages ImageStore::remove(std::string_view name, bool force, const InUseFn& in_use_fn) const {
   base::FileLock lock = lock_for_removing();
+  const InUse in_use = in_use_fn();
   std::optional<ImageEntry> entry = find(name);
   if (!entry) throw Error("No such image: " + std::string(name));
   RemovedImages out;
@@ -158,8 +159,10 @@ RemovedImages ImageStore::remove(std::string_view name, bool force, const InUse&
   return out;
 }
 
-RemovedImages ImageStore::prune(bool all, const std::set<std::string>& in_use) const {
+RemovedImages ImageStore::prune(bool all, const InUseFn& in_use_fn) const {
   base::FileLock lock = lock_for_removing();
+  std::set<std::string> in_use;
+  for (const auto& [image, container] : in_use_fn()) in_use.insert(image);
   RemovedImages out;
   for (const ImageEntry& entry : list()) {
     if (in_use.count(entry.record.id)) continue;

@@ -4,7 +4,11 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <optional>
+#include <thread>
 #include <fstream>
 
 #include "base/error.hpp"
@@ -53,6 +57,7 @@ struct TempStore {
   }
 };
 
+const ImageStore::InUseFn none = [] { return ImageStore::InUse{}; };
 const std::string kBusybox = "docker.io/library/busybox:latest";
 const std::string kApp = "localhost:5000/app:1";
 
@@ -103,12 +108,12 @@ TEST_CASE("removing one of two tags only untags; removing the last deletes the i
   const ImageRecord r = t.image({shared, own}, "sh", {kBusybox, kApp});
   t.image({shared}, "other", {"docker.io/library/other:latest"});
 
-  RemovedImages first = t.store.remove("busybox", false, {});
+  RemovedImages first = t.store.remove("busybox", false, none);
   CHECK(first.untagged == std::vector<std::string>{kBusybox});
   CHECK(first.deleted.empty());
   CHECK(t.store.has_layer(own.diff_id));
 
-  RemovedImages second = t.store.remove(kApp, false, {});
+  RemovedImages second = t.store.remove(kApp, false, none);
   CHECK(second.untagged == std::vector<std::string>{kApp});
   CHECK(second.deleted == std::vector<std::string>{r.id});
   CHECK_FALSE(t.store.has_layer(own.diff_id));
@@ -122,16 +127,16 @@ TEST_CASE("an image a container uses is not removed, and nothing changes", "[sto
   TempStore t;
   const ImageRecord r = t.image({t.layer("a", "1")}, "sh", {kBusybox});
   const std::vector<std::pair<std::string, std::string>> in_use = {{r.id, "web-1"}};
-  CHECK_THROWS_WITH(t.store.remove("busybox", false, in_use),
+  CHECK_THROWS_WITH(t.store.remove("busybox", false, [&] { return in_use; }),
                     "conflict: unable to remove repository reference \"" + kBusybox +
                         "\" (must force) - container web-1 is using its referenced image " + digest_hex(r.id).substr(0, 12));
-  CHECK_THROWS_WITH(t.store.remove(r.id, false, in_use),
+  CHECK_THROWS_WITH(t.store.remove(r.id, false, [&] { return in_use; }),
                     "conflict: unable to delete " + digest_hex(r.id).substr(0, 12) +
                         " (must be forced) - image is being used by container web-1");
   CHECK(t.store.find("busybox")->record.id == r.id);
 
   // Forced: untagged, but kept (with its layers) while the container needs it.
-  RemovedImages forced = t.store.remove("busybox", true, in_use);
+  RemovedImages forced = t.store.remove("busybox", true, [&] { return in_use; });
   CHECK(forced.untagged == std::vector<std::string>{kBusybox});
   CHECK(forced.deleted.empty());
   CHECK(t.store.find(r.id).has_value());
@@ -141,9 +146,9 @@ TEST_CASE("an image a container uses is not removed, and nothing changes", "[sto
 TEST_CASE("removing by id an image tagged in two repositories needs force", "[store]") {
   TempStore t;
   const ImageRecord r = t.image({t.layer("a", "1")}, "sh", {kBusybox, kApp});
-  CHECK_THROWS_WITH(t.store.remove(r.id, false, {}), "conflict: unable to delete " + digest_hex(r.id).substr(0, 12) +
+  CHECK_THROWS_WITH(t.store.remove(r.id, false, none), "conflict: unable to delete " + digest_hex(r.id).substr(0, 12) +
                                                          " (must be forced) - image is referenced in multiple repositories");
-  RemovedImages forced = t.store.remove(r.id, true, {});
+  RemovedImages forced = t.store.remove(r.id, true, none);
   CHECK(forced.untagged.size() == 2);
   CHECK(forced.deleted == std::vector<std::string>{r.id});
   CHECK(t.store.list().empty());
@@ -151,7 +156,7 @@ TEST_CASE("removing by id an image tagged in two repositories needs force", "[st
 
 TEST_CASE("removing an unknown image names it", "[store]") {
   TempStore t;
-  CHECK_THROWS_WITH(t.store.remove("nginx", false, {}), "No such image: nginx");
+  CHECK_THROWS_WITH(t.store.remove("nginx", false, none), "No such image: nginx");
 }
 
 TEST_CASE("an ambiguous id prefix is an error, not a guess", "[store]") {
@@ -176,13 +181,13 @@ TEST_CASE("prune deletes untagged images only, or every unused one with all", "[
   fs::create_directories(fs::path(t.store.tmp_dir()) / "unpack-leftover");
   const std::string stray = t.store.put_blob("stray");
 
-  RemovedImages r = t.store.prune(false, {used.id});
+  RemovedImages r = t.store.prune(false, [&] { return ImageStore::InUse{{used.id, "c"}}; });
   CHECK(r.deleted == std::vector<std::string>{dangling.id});
   CHECK_FALSE(t.store.has_blob(stray));
   CHECK_FALSE(fs::exists(fs::path(t.store.tmp_dir()) / "unpack-leftover"));
   CHECK(t.store.find(used.id).has_value());
 
-  RemovedImages all = t.store.prune(true, {used.id});
+  RemovedImages all = t.store.prune(true, [&] { return ImageStore::InUse{{used.id, "c"}}; });
   CHECK(all.deleted == std::vector<std::string>{tagged.id});
   CHECK(all.untagged == std::vector<std::string>{kBusybox});
   CHECK(t.store.list().size() == 1);
@@ -197,4 +202,23 @@ TEST_CASE("a layer unpacked by two commands is kept once", "[store]") {
   t.store.commit_layer(again.string(), a.diff_id);
   CHECK_FALSE(fs::exists(again));
   CHECK(fs::exists(fs::path(t.store.layer_dir(a.diff_id)) / "a"));
+}
+
+TEST_CASE("prune waits for a command that holds the store to add (a container being made from an image)", "[store]") {
+  TempStore t;
+  const ImageRecord r = t.image({t.layer("a", "1")}, "sh", {});
+  std::atomic<bool> recorded{false};
+  std::optional<stack::base::FileLock> creating(t.store.lock_for_adding());
+  std::thread creator([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // prune is waiting by now
+    recorded = true;  // the container's record now names the image
+    creating.reset();
+  });
+  // In use is asked only once the creator let go, so it sees the new container.
+  RemovedImages pruned = t.store.prune(true, [&] {
+    return recorded ? ImageStore::InUse{{r.id, "new"}} : ImageStore::InUse{};
+  });
+  creator.join();
+  CHECK(pruned.deleted.empty());
+  CHECK(t.store.find(r.id).has_value());
 }
