@@ -113,10 +113,6 @@ nlohmann::json inspect_image(const img::ImageStore& store, const img::ImageEntry
     if (r.digest.empty()) tags.push_back(r.familiar());
     else digests.push_back(r.familiar_name() + "@" + r.digest);
   }
-  if (!e.record.manifest_digest.empty() && digests.empty()) {
-    for (const std::string& ref : e.references)
-      if (ref.find('@') == std::string::npos) digests.push_back(img::parse_reference(ref).familiar_name() + "@" + e.record.manifest_digest);
-  }
   return {{"Id", e.record.id},
           {"RepoTags", tags},
           {"RepoDigests", digests},

@@ -120,6 +120,9 @@ REG=127.0.0.1:$PORT
 st image tag layered:1 "$REG/e2e/layered:1"
 st image push "$REG/e2e/layered:1"
 check "push sends the layers and the manifest" eval '[[ $rc == 0 ]] && out_has "1: digest: sha256:"'
+pushed_digest=$(sed -n 's/^1: digest: \(sha256:[0-9a-f]*\) .*/\1/p' "$TMP/out")
+st image inspect -f '{{json .RepoDigests}}' "$REG/e2e/layered:1"
+check "a pushed image lists where it now is among its repo digests" out_is "[\"$REG/e2e/layered@$pushed_digest\"]"
 st image push "$REG/e2e/layered:1"
 check "a second push finds the layers there" out_has "Layer already exists"
 st image rm layered:1 "$REG/e2e/layered:1"

@@ -65,6 +65,7 @@ std::string push_image(const ImageStore& store, const Reference& ref, const Clie
   const std::string manifest = store.read_blob(record->manifest_digest);
   const std::string digest = client.put_manifest(ref.digest.empty() ? ref.tag : ref.digest,
                                                  record->manifest_media_type, manifest);
+  store.tag(record->id, ref.repository() + "@" + digest);  // docker's RepoDigests: where it is now
   observer.message((ref.tag.empty() ? digest : ref.tag) + ": digest: " + digest + " size: " + std::to_string(manifest.size()));
   return digest;
 }
