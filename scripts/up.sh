@@ -3,13 +3,14 @@
 # preset), prints the example LNMP project the way `docker compose config` does (every
 # file merged, variables interpolated, paths resolved, defaults filled in), then runs a
 # real container with stack's own engine: a busybox root filesystem made from Debian's
-# busybox-static (kept in build/default/busybox-rootfs), under a state root of its own
-# (build/default/state), removed again at once.
+# busybox-static (kept in build/default/busybox-rootfs), imported once as the image
+# busybox:stack under a state root of its own (build/default/state), and a container of
+# that image, removed again at once.
 #
 #   ./scripts/up.sh                    # YAML
 #   ./scripts/up.sh --format json      # extra arguments go to `stack config`
 #
-# `stack up` (whole projects, images, networks) is not implemented yet; this is the part
+# `stack up` (whole projects, networks, volumes) is not implemented yet; this is the part
 # that is. Running the container needs root.
 set -euo pipefail
 
@@ -37,7 +38,15 @@ if [[ ! -x $rootfs/bin/sh ]]; then
   echo 'root:x:0:' >"$rootfs/etc/group"
 fi
 export STACK_ROOT=$root/build/default/state STACK_RUN_ROOT=/run/stack-up-example
+if ! "$stack" image inspect busybox:stack >/dev/null 2>&1; then
+  echo
+  echo "\$ tar -C build/default/busybox-rootfs -c . | stack image import -c 'CMD [\"sh\"]' - busybox:stack"
+  tar -C "$rootfs" -c . | "$stack" image import -c 'CMD ["sh"]' - busybox:stack
+fi
 echo
-echo "\$ stack container run --rm --rootfs build/default/busybox-rootfs sh -c '...'"
-"$stack" container run --rm --hostname demo --memory 64m --rootfs "$rootfs" \
+echo "\$ stack image ls"
+"$stack" image ls
+echo
+echo "\$ stack container run --rm --hostname demo --memory 64m busybox:stack sh -c '...'"
+"$stack" container run --rm --hostname demo --memory 64m busybox:stack \
   sh -c 'echo "hello from container $(hostname): I am PID $$ of $(ls /proc | grep -c "^[0-9]") processes I can see, user $(id -un)"'

@@ -11,6 +11,7 @@
 
 #include "base/unique_fd.hpp"
 #include "cli/commands.hpp"
+#include "cli/container_flags.hpp"
 #include "cli/image_engine.hpp"
 #include "engine/image/archive.hpp"
 #include "engine/image/import.hpp"
@@ -40,7 +41,7 @@ void add_import(CLI::App& family, const GlobalOptions& g, int& exit_code) {
       ->required()
       ->type_name("file|-");
   cmd->add_option("reference", o->reference, "The image's name")->type_name("REPOSITORY[:TAG]");
-  cmd->add_option("-c,--change", o->changes, "Apply Dockerfile instruction to the created image");
+  add_list_option(*cmd, "-c,--change", o->changes, "Apply Dockerfile instruction to the created image");
   cmd->add_option("-m,--message", o->message, "Set commit message for imported image");
   cmd->callback([&g, &exit_code, o] {
     if (o->source.find("://") != std::string::npos) {

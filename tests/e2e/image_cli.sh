@@ -80,6 +80,10 @@ st "${RUN[@]}" "127.0.0.1:$(free_port)/nosuch:1" true
 check "run of a missing image tries to pull it and reports why it could not" \
   eval '[[ $rc == 125 ]] && err_has "Unable to find image" && err_has "127.0.0.1"'
 st image import "$TMP/nope.tgz"
+tar -C "$R" -c . | "$STACK" image import -c 'CMD ["sh"]' -c 'ENV A=1' - busybox:stdin >"$TMP/out" 2>"$TMP/err"
+check "import - reads the tarball from stdin, after repeated --change flags" \
+  eval '"$STACK" image inspect -f "{{json .Config.Env}}" busybox:stdin | grep -q "A=1"'
+st image import "$TMP/nope.tgz"
 check "importing a missing file names it" eval '[[ $rc != 0 ]] && err_has "nope.tgz"'
 echo "not a tarball" >"$TMP/bad.tgz"
 st image import "$TMP/bad.tgz" bad:1
