@@ -111,6 +111,8 @@ STACK_ROOT=$TMP/root2 "$STACK" image load -i "$TMP/saved.tar" >"$TMP/out" 2>"$TM
 check "load reads it back into another store" out_is "Loaded image: busybox:e2e"
 check "save then load keeps the image id" \
   test "$(STACK_ROOT=$TMP/root2 "$STACK" image inspect -f '{{.Id}}' busybox:e2e)" = "$image_id"
+check "a loaded image has the size of its content (busybox: about 2 MB)" \
+  eval '[[ $(STACK_ROOT=$TMP/root2 "$STACK" image ls --format "{{.Size}}") == *MB ]]'
 python3 "$HERE/make_layered_image.py" "$R" "$TMP/layered.tar" layered:1
 st image load -i "$TMP/layered.tar"
 check "load reads docker's old format" out_is "Loaded image: layered:1"

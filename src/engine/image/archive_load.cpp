@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -83,25 +84,25 @@ class Loader {
 
  private:
   LayerRecord layer(const std::string& name, const std::string& diff_id, const std::string& image);
-  // Unpacks into `dest` (made here); returns the diff ID found.
-  std::string unpack(const std::string& name, const ArchiveFile& file, const std::string& dest);
+  // Unpacks into `dest` (made here); returns the diff ID and size found.
+  UnpackedLayer unpack(const std::string& name, const ArchiveFile& file, const std::string& dest);
   void manifest(const ImagePlan& plan, const ArchiveFile& config, ImageRecord& record);
 
   const ImageStore& store_;
   const ArchiveFiles& files_;
   std::string dir_;
-  std::map<std::string, std::string> checked_;   // layer blob digest -> the diff ID it was found to have
+  std::map<std::string, UnpackedLayer> checked_;  // layer blob digest -> the diff ID (and size) it was found to have
   std::map<std::string, std::string> unpacked_;  // diff ID -> its directory under dir_
   std::map<std::string, std::string> blobs_;     // digest -> the file under dir_ holding it
   std::map<std::string, std::string> made_;      // digest -> a manifest made here
   std::vector<PendingImage> images_;
 };
 
-std::string Loader::unpack(const std::string& name, const ArchiveFile& file, const std::string& dest) {
+UnpackedLayer Loader::unpack(const std::string& name, const ArchiveFile& file, const std::string& dest) {
   if (::mkdir(dest.c_str(), 0755) != 0) throw syscall_error("create " + dest);
   UniqueFd fd = open_file(file.path);
   try {
-    return unpack_layer(fd.get(), dest).diff_id;
+    return unpack_layer(fd.get(), dest);
   } catch (const Error& e) {
     throw e.wrap("invalid image archive: layer \"" + name + "\"");
   }
@@ -110,23 +111,28 @@ std::string Loader::unpack(const std::string& name, const ArchiveFile& file, con
 LayerRecord Loader::layer(const std::string& name, const std::string& diff_id, const std::string& image) {
   const ArchiveFile& file = files_.get(name, "the manifest of image " + image);
   auto checked = checked_.find(file.digest);
-  std::string found = checked != checked_.end() ? checked->second : "";
-  if (found.empty() && !store_.has_layer(diff_id) && !unpacked_.count(diff_id)) {
+  std::optional<UnpackedLayer> found;
+  if (checked != checked_.end()) found = checked->second;
+  if (!found && !store_.has_layer(diff_id) && !unpacked_.count(diff_id)) {
     const std::string dest = dir_ + "/layer" + std::to_string(unpacked_.size());
     found = unpack(name, file, dest);
-    if (found == diff_id) unpacked_[diff_id] = dest;
-  } else if (found.empty()) {
+    if (found->diff_id == diff_id) unpacked_[diff_id] = dest;
+  } else if (!found && file.digest == diff_id) {
+    // The layer is unpacked already, and an uncompressed archive is its own proof.
+    found = UnpackedLayer{diff_id, 0, static_cast<uint64_t>(store_.layer_content_size(diff_id))};
+  } else if (!found) {
     // The layer is unpacked already; still prove that this archive holds it before its
-    // blob is recorded as the layer's (an uncompressed one is its own proof).
-    found = file.digest == diff_id ? diff_id : digest_layer(open_file(file.path).get()).diff_id;
+    // blob is recorded as the layer's.
+    found = digest_layer(open_file(file.path).get());
   }
-  checked_[file.digest] = found;
-  if (found != diff_id) {
-    throw Error("invalid image archive: layer \"" + name + "\" of image " + image + " has diff ID " + found +
+  checked_[file.digest] = *found;
+  if (found->diff_id != diff_id) {
+    throw Error("invalid image archive: layer \"" + name + "\" of image " + image + " has diff ID " + found->diff_id +
                 ", its config says " + diff_id);
   }
   blobs_[file.digest] = file.path;
-  return LayerRecord{diff_id, file.digest, layer_media_type(file, diff_id), file.size};
+  return LayerRecord{diff_id, file.digest, layer_media_type(file, diff_id), file.size,
+                     static_cast<int64_t>(found->content_size)};
 }
 
 void Loader::manifest(const ImagePlan& plan, const ArchiveFile& config, ImageRecord& record) {

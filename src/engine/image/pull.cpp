@@ -35,15 +35,6 @@ struct PullPlan {
   std::vector<int64_t> content_sizes;  // filled in per layer
 };
 
-// The unpacked size of a layer the store already had, from the records naming it.
-int64_t known_content_size(const ImageStore& store, const std::string& diff_id) {
-  for (const ImageRecord& r : index::read_all_records(store.dir())) {
-    for (const LayerRecord& l : r.layers)
-      if (l.diff_id == diff_id) return l.content_size;
-  }
-  return 0;
-}
-
 void download_blob(PullPlan& p, const Descriptor& d) {
   const std::string id = short_digest(d.digest);
   p.observer.layer(id, "Pulling fs layer", 0, 0);
@@ -82,12 +73,12 @@ void fetch_layer(PullPlan& p, size_t i) {
   const std::string& diff_id = p.diff_ids[i];
   if (p.store.has_layer(diff_id) && p.store.has_blob(d.digest)) {
     p.observer.layer(short_digest(d.digest), "Already exists", 0, 0);
-    p.content_sizes[i] = known_content_size(p.store, diff_id);
+    p.content_sizes[i] = p.store.layer_content_size(diff_id);
     return;
   }
   base::FileLock lock = p.store.lock_blob(d.digest);  // a concurrent pull of it waits here
   if (!p.store.has_blob(d.digest)) download_blob(p, d);
-  p.content_sizes[i] = p.store.has_layer(diff_id) ? known_content_size(p.store, diff_id) : unpack_blob(p, d, diff_id);
+  p.content_sizes[i] = p.store.has_layer(diff_id) ? p.store.layer_content_size(diff_id) : unpack_blob(p, d, diff_id);
   p.observer.layer(short_digest(d.digest), "Pull complete", 0, 0);
 }
 

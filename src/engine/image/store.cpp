@@ -157,6 +157,14 @@ std::vector<ImageEntry> ImageStore::list() const {
 
 ImageConfig ImageStore::config(const ImageRecord& record) const { return parse_image_config(read_blob(record.id)); }
 
+int64_t ImageStore::layer_content_size(const std::string& diff_id) const {
+  for (const ImageRecord& r : index::read_all_records(dir_)) {
+    for (const LayerRecord& l : r.layers)
+      if (l.diff_id == diff_id) return l.content_size;
+  }
+  return 0;
+}
+
 std::vector<std::string> ImageStore::lower_dirs(const ImageRecord& record) const {
   // A layer an image lists twice (the empty layer often is) is mounted once, at its
   // topmost place: everything the lower copy holds, the upper copy holds again above it.

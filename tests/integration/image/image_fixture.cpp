@@ -96,14 +96,15 @@ ImageRecord add_test_image(const ImageStore& store, const std::vector<std::strin
     const std::string dest = store.tmp_dir() + "/unpack";
     fs::create_directory(dest);
     UniqueFd in = open_or_throw(tar, O_RDONLY);
-    const std::string diff_id = unpack_layer(in.get(), dest).diff_id;
+    const UnpackedLayer unpacked = unpack_layer(in.get(), dest);
+    const std::string& diff_id = unpacked.diff_id;
     store.commit_layer(dest, diff_id);
     const std::string digest = sha256_file_digest(tar);
     const std::string type(digest == diff_id ? media_type::kOciLayer : media_type::kOciLayerGzip);
     const auto size = static_cast<int64_t>(fs::file_size(tar));
     fs::copy_file(tar, store.tmp_dir() + "/blob", fs::copy_options::overwrite_existing);
     store.commit_blob(store.tmp_dir() + "/blob", digest);
-    record.layers.push_back({diff_id, digest, type, size});
+    record.layers.push_back({diff_id, digest, type, size, static_cast<int64_t>(unpacked.content_size)});
     manifest.layers.push_back({type, digest, size, std::nullopt, {}});
     config.diff_ids.push_back(diff_id);
     config.history.push_back({config.created, "layer " + fs::path(tar).filename().string(), "", false});
