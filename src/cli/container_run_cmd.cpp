@@ -18,9 +18,12 @@
 #include "cli/container_flags.hpp"
 #include "cli/image_engine.hpp"
 #include "cli/transfer_display.hpp"
+#include "cli/volume_engine.hpp"
 #include "engine/image/reference.hpp"
 #include "engine/image/transfer.hpp"
 #include "engine/container_image.hpp"
+#include "vol/mount_flag.hpp"
+#include "vol/volume_binds.hpp"
 
 namespace stack::cli {
 namespace {
@@ -32,6 +35,12 @@ struct RunCli {
   // Held from the image's lookup until the container's records name it, so a concurrent
   // `image rm` or `prune` (which takes the lock exclusively) cannot delete it in between.
   std::optional<base::FileLock> image_lock;
+  // The same for the named volumes it mounts, against `volume rm` and `prune`.
+  std::optional<base::FileLock> volume_lock;
+  void release_locks() {
+    image_lock.reset();
+    volume_lock.reset();
+  }
 };
 
 // docker run's pull: its progress on stderr, so the container's output stays alone on stdout.
@@ -67,6 +76,17 @@ void take_image(const GlobalOptions& g, const CLI::App& cmd, const std::string& 
   engine::apply_image(r, image, entrypoint_given(cmd));
 }
 
+// --mount as -v and --tmpfs; -v NAME:/path: the volume (made on first use, mounted if typed) bound from its _data,
+// and named in the container's config.
+void take_named_volumes(const GlobalOptions& g, RunCli& o) {
+  for (const std::string& spec : o.request.mounts) vol::add_mount_flag(spec, o.request.volumes, o.request.tmpfs);
+  o.request.mounts.clear();
+  if (o.request.volumes.empty()) return;
+  vol::VolumeStore store = volume_store_from(g);
+  o.volume_lock.emplace(store.lock_for_using());
+  o.request.named_volumes = vol::resolve_named_volumes(store, o.request.volumes);
+}
+
 // The positionals: what to run from, then the command.
 void take_positionals(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   engine::CreateRequest& r = o.request;
@@ -83,6 +103,7 @@ void take_positionals(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   } else {
     take_image(g, cmd, from, o);
   }
+  take_named_volumes(g, o);
 }
 
 int exit_code_for_start_error(const Error& e) {
@@ -104,7 +125,7 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
     take_positionals(g, cmd, o);
     if (!o.detach) {
       return containers.run_attached(o.request, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0),
-                                     [&o] { o.image_lock.reset(); });
+                                     [&o] { o.release_locks(); });
     }
   } catch (const engine::CreateError& e) {
     print_error(e);
@@ -116,7 +137,7 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   std::string id;
   try {
     id = containers.create(o.request);
-    o.image_lock.reset();
+    o.release_locks();
   } catch (const Error& e) {
     print_error(e);
     return 125;
@@ -153,7 +174,7 @@ void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
     engine::Containers containers = containers_from(g);
     take_positionals(g, *cmd, *o);
     fmt::print("{}\n", containers.create(o->request));
-    o->image_lock.reset();
+    o->release_locks();
     exit_code = 0;
   });
 }

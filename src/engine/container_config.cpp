@@ -29,7 +29,8 @@ std::string config_to_json(const ContainerConfig& c) {
                       {"init", c.init},
                       {"tty", c.tty},
                       {"stdin_open", c.stdin_open},
-                      {"auto_remove", c.auto_remove}};
+                      {"auto_remove", c.auto_remove},
+                      {"volumes", c.volumes}};
   j["healthcheck"] = c.healthcheck ? nlohmann::json(*c.healthcheck) : nlohmann::json(nullptr);
   return j.dump(2) + "\n";
 }
@@ -54,6 +55,7 @@ ContainerConfig config_from_json(const std::string& text, const std::string& ori
     c.tty = j.value("tty", false);
     c.stdin_open = j.value("stdin_open", false);
     c.auto_remove = j.value("auto_remove", false);
+    c.volumes = j.value("volumes", std::vector<std::string>{});
     return c;
   } catch (const nlohmann::json::exception& e) {
     throw Error(origin + ": invalid container config: " + e.what());

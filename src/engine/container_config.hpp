@@ -46,6 +46,8 @@ struct ContainerConfig {
   bool tty = false;
   bool stdin_open = false;
   bool auto_remove = false;  // `run --rm`: removed by its shim once it exited for good
+  // The named volumes it mounts (src/vol): `volume rm` and `prune` refuse or skip them.
+  std::vector<std::string> volumes;
   bool operator==(const ContainerConfig&) const = default;
 };
 

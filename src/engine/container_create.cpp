@@ -175,6 +175,7 @@ ContainerConfig make_config(const CreateRequest& r, const runtime::Root& root, c
   c.tty = r.tty;
   c.stdin_open = r.stdin_open;
   c.auto_remove = r.auto_remove;
+  c.volumes = r.named_volumes;
   return c;
 }
 

@@ -44,6 +44,12 @@ struct CreateRequest {
   std::vector<std::string> cap_drop;
   std::vector<std::string> security_opt;  // "no-new-privileges[:true]", "seccomp=unconfined|PATH"
   std::vector<std::string> volumes;       // "/host:/ctr[:ro|rw|...]" bind mounts
+  // The named volumes among them, already resolved by the caller to their host
+  // directories in `volumes`: recorded in the config so that no volume in use is removed.
+  std::vector<std::string> named_volumes;
+  // --mount specs: written into `volumes` and `tmpfs` by the caller (vol/mount_flag.hpp)
+  // before the request reaches the engine, which reads only those two.
+  std::vector<std::string> mounts;
   std::vector<std::string> tmpfs;         // "/path[:size=64m,mode=1777]"
   std::vector<std::string> devices;       // "/dev/x[:/dev/y[:rwm]]"
   std::vector<std::string> ulimits;       // "nofile=1024[:2048]"

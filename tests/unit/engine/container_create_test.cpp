@@ -439,6 +439,16 @@ TEST_CASE("the config carries what the supervisor needs", "[create]") {
   CHECK(box.define(r).config.auto_remove);
 }
 
+TEST_CASE("the named volumes a container mounts are in its config and read back from its JSON", "[create]") {
+  Sandbox box;
+  CreateRequest r = box.request();
+  r.named_volumes = {"data", "cache"};
+  const ContainerConfig c = box.define(r).config;
+  CHECK(c.volumes == std::vector<std::string>{"data", "cache"});
+  CHECK(config_from_json(config_to_json(c), "test").volumes == c.volumes);
+  CHECK(config_from_json("{}", "old record").volumes.empty());
+}
+
 TEST_CASE("wrong supervisor settings are errors", "[create]") {
   Sandbox box;
   CreateRequest r = box.request();
