@@ -57,7 +57,7 @@ TEST_CASE("the request's own values win over the image's", "[container_image]") 
   CHECK(r.labels == std::map<std::string, std::string>{{"a", "image"}, {"b", "request"}});
 }
 
-TEST_CASE("--entrypoint drops both the image's entrypoint and its cmd", "[container_image]") {
+TEST_CASE("a run with --entrypoint drops both the image's entrypoint and its cmd", "[container_image]") {
   CreateRequest r;
   r.entrypoint = {"/bin/sh"};
   apply_image(r, sample_image(), true);

@@ -6,7 +6,7 @@
 using namespace stack::engine::image;
 using Strings = std::vector<std::string>;
 
-TEST_CASE("--change CMD and ENTRYPOINT take the exec form and the shell form", "[import]") {
+TEST_CASE("import with --change: CMD and ENTRYPOINT take the exec form and the shell form", "[import]") {
   ContainerDefaults c;
   apply_change(c, R"(CMD ["sh", "-c", "echo hi"])");
   CHECK(c.cmd == Strings{"sh", "-c", "echo hi"});
@@ -16,14 +16,14 @@ TEST_CASE("--change CMD and ENTRYPOINT take the exec form and the shell form", "
   CHECK(c.cmd == Strings{"/bin/sh", "-c", "[not json"});
 }
 
-TEST_CASE("--change ENV sets variables, a later one replacing an earlier one", "[import]") {
+TEST_CASE("import with --change: ENV sets variables, a later one replacing an earlier one", "[import]") {
   ContainerDefaults c;
   apply_change(c, R"(ENV A=1 B="two words")");
   apply_change(c, "ENV A 3 and more");
   CHECK(c.env == Strings{"B=two words", "A=3 and more"});
 }
 
-TEST_CASE("--change WORKDIR, USER, STOPSIGNAL, LABEL, EXPOSE and VOLUME set the config", "[import]") {
+TEST_CASE("import with --change: WORKDIR, USER, STOPSIGNAL, LABEL, EXPOSE and VOLUME set the config", "[import]") {
   ContainerDefaults c;
   apply_change(c, "WORKDIR /srv");
   apply_change(c, "WORKDIR app");
@@ -41,7 +41,7 @@ TEST_CASE("--change WORKDIR, USER, STOPSIGNAL, LABEL, EXPOSE and VOLUME set the 
   CHECK(c.volumes == Strings{"/cache", "/data", "/logs"});
 }
 
-TEST_CASE("--change refuses instructions import cannot apply and malformed arguments, naming them", "[import]") {
+TEST_CASE("import with --change: refuses instructions import cannot apply and malformed arguments, naming them", "[import]") {
   ContainerDefaults c;
   CHECK_THROWS_WITH(apply_change(c, "RUN apt-get update"),
                     Catch::StartsWith("--change \"RUN apt-get update\": RUN is not supported by import"));

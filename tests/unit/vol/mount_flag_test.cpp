@@ -19,18 +19,18 @@ Specs expand(const std::string& spec) {
 
 }  // namespace
 
-TEST_CASE("--mount type=volume is a named volume spec, volume being the default type", "[vol]") {
+TEST_CASE("a --mount of type=volume is a named volume spec, volume being the default type", "[vol]") {
   CHECK(expand("type=volume,source=data,target=/data").volumes == std::vector<std::string>{"data:/data"});
   CHECK(expand("src=data,dst=/data,readonly").volumes == std::vector<std::string>{"data:/data:ro"});
   CHECK(expand("source=data,destination=/data,ro=false,volume-nocopy").volumes == std::vector<std::string>{"data:/data"});
 }
 
-TEST_CASE("--mount type=bind is a host path spec with its propagation", "[vol]") {
+TEST_CASE("a --mount of type=bind is a host path spec with its propagation", "[vol]") {
   CHECK(expand("type=bind,source=/srv,target=/s,readonly=true,bind-propagation=rshared").volumes ==
         std::vector<std::string>{"/srv:/s:ro,rshared"});
 }
 
-TEST_CASE("--mount type=tmpfs is a --tmpfs spec with its size and mode", "[vol]") {
+TEST_CASE("a --mount of type=tmpfs is a --tmpfs spec with its size and mode", "[vol]") {
   const Specs s = expand("type=tmpfs,target=/run,tmpfs-size=1048576,tmpfs-mode=1770");
   CHECK(s.tmpfs == std::vector<std::string>{"/run:size=1048576,mode=1770"});
   CHECK(s.volumes.empty());
