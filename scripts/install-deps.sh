@@ -18,7 +18,8 @@ PACKAGES=(
   busybox-static tini
   # tests and benchmarks (procps: `stack container top` runs ps; bsdutils: script(1)
   # gives the terminal tests a terminal; iproute2: ip for the network checks)
-  python3 hyperfine procps bsdutils iproute2
+  # curl: the registry tests poll a registry until it answers
+  python3 hyperfine procps bsdutils iproute2 curl
 )
 
 missing=()
