@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/container_engine.hpp"
+#include "cli/interaction.hpp"
 
 namespace stack::cli {
 namespace {
@@ -20,17 +21,7 @@ struct Targets {
 int for_each_container(const GlobalOptions& g, const std::vector<std::string>& refs,
                        const std::function<void(engine::Containers&, const std::string&, const std::string&)>& action) {
   engine::Containers containers = containers_from(g);
-  int failed = 0;
-  for (const auto& ref : refs) {
-    try {
-      action(containers, containers.resolve(ref), ref);
-    } catch (const Error& e) {
-      fmt::print(stderr, "Error response from daemon: {}\n", e.what());
-      if (!e.hint().empty()) fmt::print(stderr, "hint: {}\n", e.hint());
-      ++failed;
-    }
-  }
-  return failed ? 1 : 0;
+  return for_each_target(refs, [&](const std::string& ref) { action(containers, containers.resolve(ref), ref); });
 }
 
 CLI::App* add_targets(CLI::App* cmd, Targets& t) {

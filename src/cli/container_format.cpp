@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include <fmt/core.h>
 
@@ -225,6 +226,16 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
     }
     fmt::print("{}\n", line);
   }
+}
+
+std::string human_size(double bytes) {
+  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+  size_t i = 0;
+  while (bytes >= 1000 && i + 1 < std::size(kUnits)) {
+    bytes /= 1000;
+    ++i;
+  }
+  return fmt::format("{:.3g}{}", bytes, kUnits[i]);
 }
 
 }  // namespace stack::cli

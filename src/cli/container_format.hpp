@@ -14,6 +14,8 @@ namespace stack::cli {
 
 // docker's units.HumanDuration: "Less than a second", "3 seconds", "About a minute", ...
 std::string human_duration(int64_t seconds);
+// docker's units.HumanSize: 3 significant digits, decimal units ("4.26MB", "980B").
+std::string human_size(double bytes);
 // Seconds from an RFC 3339 time to now (0 for an empty or unreadable time).
 int64_t seconds_since(const std::string& rfc3339);
 std::string status_text(const engine::ContainerView& v);

@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cmath>
-#include <iostream>
 #include <memory>
 
 #include <fmt/core.h>
@@ -11,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/container_format.hpp"
 #include "cli/image_engine.hpp"
+#include "cli/interaction.hpp"
 #include "engine/image/digest.hpp"
 #include "engine/image/reference.hpp"
 #include "engine/image/store_index.hpp"
@@ -27,16 +27,6 @@ std::vector<std::pair<std::string, std::string>> images_in_use(const GlobalOptio
   return out;
 }
 
-std::string human_size(double bytes) {
-  static const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-  size_t i = 0;
-  while (bytes >= 1000 && i + 1 < std::size(kUnits)) {
-    bytes /= 1000;
-    ++i;
-  }
-  return fmt::format("{:.3g}{}", bytes, kUnits[i]);
-}
-
 namespace {
 
 int64_t image_size(const img::ImageRecord& r) {
@@ -46,7 +36,7 @@ int64_t image_size(const img::ImageRecord& r) {
 }
 
 std::string short_id(const std::string& id, bool no_trunc) {
-  return no_trunc ? id : img::digest_hex(id).substr(0, 12);
+  return no_trunc ? id : img::short_digest(id);
 }
 
 // "docker.io/library/busybox:latest" -> {"busybox", "latest"}; digests -> {name, "<none>"}.
@@ -62,7 +52,8 @@ struct LsOptions {
 
 void run_ls(const GlobalOptions& g, const LsOptions& o) {
   std::vector<std::vector<std::string>> rows = {{"REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"}};
-  for (const img::ImageEntry& e : image_store_from(g).list()) {
+  const img::ImageStore store = image_store_from(g);
+  for (const img::ImageEntry& e : store.list()) {
     std::vector<std::string> tags;
     for (const std::string& ref : e.references)
       if (ref.find('@') == std::string::npos) tags.push_back(ref);
@@ -72,7 +63,7 @@ void run_ls(const GlobalOptions& g, const LsOptions& o) {
       fmt::print("{}\n", id);
       continue;
     }
-    const std::string created = image_store_from(g).config(e.record).created;
+    const std::string created = store.config(e.record).created;
     for (const std::string& tag : tags) {
       auto [repo, t] = tag.empty() ? std::pair<std::string, std::string>{"<none>", "<none>"} : repo_and_tag(tag);
       const nlohmann::json fields = {
@@ -228,24 +219,10 @@ void add_rm(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_flag("--no-prune", *no_prune, "Do not delete untagged parents");
   cmd->callback([&g, &exit_code, names, force, no_prune] {
     img::ImageStore store = image_store_from(g);
-    exit_code = 0;
-    for (const std::string& name : *names) {
-      try {
-        print_removed(store.remove(name, *force, [&g] { return images_in_use(g); }), false);
-      } catch (const Error& e) {
-        fmt::print(stderr, "Error response from daemon: {}\n", e.what());
-        exit_code = 1;
-      }
-    }
+    exit_code = for_each_target(*names, [&](const std::string& name) {
+      print_removed(store.remove(name, *force, [&g] { return images_in_use(g); }), false);
+    });
   });
-}
-
-bool confirmed(const std::string& question) {
-  fmt::print("{} [y/N] ", question);
-  std::fflush(stdout);
-  std::string answer;
-  std::getline(std::cin, answer);
-  return answer == "y" || answer == "Y" || answer == "yes";
 }
 
 void add_prune(CLI::App& family, const GlobalOptions& g, int& exit_code) {

@@ -23,7 +23,4 @@ std::vector<std::pair<std::string, std::string>> images_in_use(const GlobalOptio
 // Mirrors and insecure registries from the config file under the state root (or /etc/stack).
 engine::image::ClientOptions registry_options(const GlobalOptions& global);
 
-// docker's units.HumanSize: 3 significant digits, decimal units ("4.26MB", "980B").
-std::string human_size(double bytes);
-
 }  // namespace stack::cli

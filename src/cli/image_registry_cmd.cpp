@@ -1,5 +1,4 @@
 // `stack image pull|push` and `stack login|logout`: the commands that talk to registries.
-#include <termios.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -9,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/image_engine.hpp"
+#include "cli/interaction.hpp"
 #include "cli/transfer_display.hpp"
 #include "engine/image/registry_client.hpp"
 #include "engine/image/transfer.hpp"
@@ -74,25 +74,6 @@ std::string server_domain(std::string server) {
   if (size_t slash = server.find('/'); slash != std::string::npos) server = server.substr(0, slash);
   if (server == "index.docker.io" || server == "registry-1.docker.io") return "docker.io";
   return server;
-}
-
-std::string prompt(const std::string& question, bool secret) {
-  fmt::print("{}", question);
-  std::fflush(stdout);
-  termios saved{};
-  const bool hide = secret && ::tcgetattr(0, &saved) == 0;
-  if (hide) {
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    ::tcsetattr(0, TCSANOW, &quiet);
-  }
-  std::string answer;
-  std::getline(std::cin, answer);
-  if (hide) {
-    ::tcsetattr(0, TCSANOW, &saved);
-    fmt::print("\n");
-  }
-  return answer;
 }
 
 struct LoginCli {

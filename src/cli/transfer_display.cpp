@@ -4,7 +4,7 @@
 
 #include <fmt/core.h>
 
-#include "cli/image_engine.hpp"
+#include "cli/container_format.hpp"
 
 namespace stack::cli {
 

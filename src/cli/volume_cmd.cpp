@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <iostream>
 #include <memory>
 
 #include <fmt/core.h>
@@ -13,7 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/container_flags.hpp"
 #include "cli/container_format.hpp"
-#include "cli/image_engine.hpp"
+#include "cli/interaction.hpp"
 #include "cli/volume_engine.hpp"
 
 namespace stack::cli {
@@ -131,26 +130,12 @@ void add_rm(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_flag("-f,--force", *force, "Do not fail for a missing volume (volumes in use are never removed)");
   cmd->callback([&g, &exit_code, names, force] {
     vol::VolumeStore store = volume_store_from(g);
-    exit_code = 0;
-    for (const std::string& name : *names) {
-      try {
-        if (*force && !store.find(name)) continue;
-        store.remove(name, volume_users(g));
-        fmt::print("{}\n", name);
-      } catch (const Error& e) {
-        fmt::print(stderr, "Error response from daemon: {}\n", e.what());
-        exit_code = 1;
-      }
-    }
+    exit_code = for_each_target(*names, [&](const std::string& name) {
+      if (*force && !store.find(name)) return;
+      store.remove(name, volume_users(g));
+      fmt::print("{}\n", name);
+    });
   });
-}
-
-bool confirmed(const std::string& question) {
-  fmt::print("{} [y/N] ", question);
-  std::fflush(stdout);
-  std::string answer;
-  std::getline(std::cin, answer);
-  return answer == "y" || answer == "Y" || answer == "yes";
 }
 
 void add_prune(CLI::App& family, const GlobalOptions& g, int& exit_code) {

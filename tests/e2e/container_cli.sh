@@ -19,8 +19,7 @@ export STACK_ROOT=$TMP/root STACK_RUN_ROOT=$TMP/run
 PARENT=stack-e2e-$$
 
 cleanup() {
-  "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1
-  for d in /sys/fs/cgroup/*/"$PARENT" /sys/fs/cgroup/"$PARENT"; do [[ -d $d ]] && rmdir "$d" 2>/dev/null; done
+  remove_test_containers
   rm -rf "$TMP"
 }
 trap cleanup EXIT

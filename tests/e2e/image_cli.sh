@@ -23,9 +23,8 @@ PARENT=stack-e2e-img-$$
 REGISTRY_PIDS=()
 
 cleanup() {
-  "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1
+  remove_test_containers
   for pid in "${REGISTRY_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-  for d in /sys/fs/cgroup/*/"$PARENT" /sys/fs/cgroup/"$PARENT"; do [[ -d $d ]] && rmdir "$d" 2>/dev/null; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT

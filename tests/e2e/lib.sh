@@ -43,6 +43,14 @@ make_busybox_rootfs() {
   echo 'root:x:0:0:root:/root:/bin/sh' >"$r/etc/passwd"
   echo 'root:x:0:' >"$r/etc/group"
 }
+# remove_test_containers: every container of the test's state root, then the cgroup parent
+# ($PARENT) its containers were made under.
+remove_test_containers() {
+  "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1
+  local d
+  for d in /sys/fs/cgroup/*/"$PARENT" /sys/fs/cgroup/"$PARENT"; do [[ -d $d ]] && rmdir "$d" 2>/dev/null; done
+  return 0
+}
 summary() {
   echo "$passed passed, $failed failed"
   ((failed == 0))

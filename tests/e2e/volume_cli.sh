@@ -21,10 +21,9 @@ PARENT=stack-e2e-vol-$$
 # Mount points under the test directory, deepest first (mountinfo escapes spaces: none here).
 mounts_under_tmp() { awk -v t="$TMP/" 'index($5, t) == 1 {print $5}' /proc/self/mountinfo | sort -r; }
 cleanup() {
-  "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1
+  remove_test_containers
   "$STACK" volume ls -q 2>/dev/null | xargs -r "$STACK" volume rm -f >/dev/null 2>&1
   for m in $(mounts_under_tmp); do umount "$m"; done
-  for d in /sys/fs/cgroup/*/"$PARENT" /sys/fs/cgroup/"$PARENT"; do [[ -d $d ]] && rmdir "$d" 2>/dev/null; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -96,6 +96,7 @@ class Loader {
   std::map<std::string, std::string> blobs_;     // digest -> the file under dir_ holding it
   std::map<std::string, std::string> made_;      // digest -> a manifest made here
   std::vector<PendingImage> images_;
+  std::optional<std::map<std::string, int64_t>> known_sizes_;  // the store's layer sizes, read once when needed
 };
 
 UnpackedLayer Loader::unpack(const std::string& name, const ArchiveFile& file, const std::string& dest) {
@@ -119,7 +120,9 @@ LayerRecord Loader::layer(const std::string& name, const std::string& diff_id, c
     if (found->diff_id == diff_id) unpacked_[diff_id] = dest;
   } else if (!found && file.digest == diff_id) {
     // The layer is unpacked already, and an uncompressed archive is its own proof.
-    found = UnpackedLayer{diff_id, 0, static_cast<uint64_t>(store_.layer_content_size(diff_id))};
+    if (!known_sizes_) known_sizes_ = store_.layer_content_sizes();
+    auto known = known_sizes_->find(diff_id);
+    found = UnpackedLayer{diff_id, 0, known == known_sizes_->end() ? 0 : static_cast<uint64_t>(known->second)};
   } else if (!found) {
     // The layer is unpacked already; still prove that this archive holds it before its
     // blob is recorded as the layer's.

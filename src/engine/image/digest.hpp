@@ -37,5 +37,7 @@ std::string sha256_file_digest(const std::filesystem::path& path);
 bool is_sha256_digest(std::string_view text);
 // The 64 hex digits of a valid digest; throws stack::Error ("invalid digest \"x\"").
 std::string digest_hex(std::string_view digest);
+// The first 12 hex digits, as docker shows image ids and layers ("3f57d9401f8d").
+inline std::string short_digest(std::string_view digest) { return digest_hex(digest).substr(0, 12); }
 
 }  // namespace stack::engine::image

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -23,8 +24,6 @@ namespace fs = std::filesystem;
 namespace stack::engine::image {
 namespace {
 
-std::string short_digest(const std::string& digest) { return digest_hex(digest).substr(0, 12); }
-
 // What one pull has resolved: the registry, the manifest and the config.
 struct PullPlan {
   RegistryClient& client;
@@ -33,7 +32,13 @@ struct PullPlan {
   Manifest manifest;
   std::vector<std::string> diff_ids;
   std::vector<int64_t> content_sizes;  // filled in per layer
+  std::map<std::string, int64_t> known_sizes;  // of the layers the store had when the pull began
 };
+
+int64_t known_size(const PullPlan& p, const std::string& diff_id) {
+  auto it = p.known_sizes.find(diff_id);
+  return it == p.known_sizes.end() ? 0 : it->second;
+}
 
 void download_blob(PullPlan& p, const Descriptor& d) {
   const std::string id = short_digest(d.digest);
@@ -73,12 +78,12 @@ void fetch_layer(PullPlan& p, size_t i) {
   const std::string& diff_id = p.diff_ids[i];
   if (p.store.has_layer(diff_id) && p.store.has_blob(d.digest)) {
     p.observer.layer(short_digest(d.digest), "Already exists", 0, 0);
-    p.content_sizes[i] = p.store.layer_content_size(diff_id);
+    p.content_sizes[i] = known_size(p, diff_id);
     return;
   }
   base::FileLock lock = p.store.lock_blob(d.digest);  // a concurrent pull of it waits here
   if (!p.store.has_blob(d.digest)) download_blob(p, d);
-  p.content_sizes[i] = p.store.has_layer(diff_id) ? p.store.layer_content_size(diff_id) : unpack_blob(p, d, diff_id);
+  p.content_sizes[i] = p.store.has_layer(diff_id) ? known_size(p, diff_id) : unpack_blob(p, d, diff_id);
   p.observer.layer(short_digest(d.digest), "Pull complete", 0, 0);
 }
 
@@ -133,7 +138,7 @@ PullResult pull_image(const ImageStore& store, const Reference& ref, const Clien
   RegistryClient client(ref.domain, ref.path, options);
   observer.message((ref.digest.empty() ? ref.tag : ref.digest) + ": Pulling from " + ref.path);
   auto [fetched, resolved_digest] = resolve_manifest(client, ref);
-  PullPlan plan{client, store, observer, parse_manifest(fetched.body, fetched.media_type), {}, {}};
+  PullPlan plan{client, store, observer, parse_manifest(fetched.body, fetched.media_type), {}, {}, {}};
   const ImageConfig config = parse_image_config(fetch_config(client, store, plan.manifest.config));
   if (config.diff_ids.size() != plan.manifest.layers.size()) {
     throw Error(ref.familiar() + ": the manifest lists " + std::to_string(plan.manifest.layers.size()) +
@@ -141,6 +146,7 @@ PullResult pull_image(const ImageStore& store, const Reference& ref, const Clien
   }
   plan.diff_ids = config.diff_ids;
   plan.content_sizes.assign(plan.diff_ids.size(), 0);
+  plan.known_sizes = store.layer_content_sizes();
 
   const std::string tag_key = index::key_of(ref);
   const records::Index before = index::read(store.dir());

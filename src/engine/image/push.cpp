@@ -9,8 +9,6 @@
 namespace stack::engine::image {
 namespace {
 
-std::string short_digest(const std::string& digest) { return digest_hex(digest).substr(0, 12); }
-
 // Another repository of the same registry that holds `blob` as far as the store knows
 // (an image pulled from or pushed to there): the registry can mount it from there.
 std::string mount_source(const records::Index& idx, const ImageStore& store, const Reference& target,

@@ -157,12 +157,12 @@ std::vector<ImageEntry> ImageStore::list() const {
 
 ImageConfig ImageStore::config(const ImageRecord& record) const { return parse_image_config(read_blob(record.id)); }
 
-int64_t ImageStore::layer_content_size(const std::string& diff_id) const {
+std::map<std::string, int64_t> ImageStore::layer_content_sizes() const {
+  std::map<std::string, int64_t> sizes;
   for (const ImageRecord& r : index::read_all_records(dir_)) {
-    for (const LayerRecord& l : r.layers)
-      if (l.diff_id == diff_id) return l.content_size;
+    for (const LayerRecord& l : r.layers) sizes[l.diff_id] = l.content_size;
   }
-  return 0;
+  return sizes;
 }
 
 std::vector<std::string> ImageStore::lower_dirs(const ImageRecord& record) const {

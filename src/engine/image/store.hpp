@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -105,8 +106,9 @@ class ImageStore {
   // Every image, newest first.
   std::vector<ImageEntry> list() const;
   ImageConfig config(const ImageRecord& record) const;
-  // The unpacked size of a layer, as the records of images using it say (0 when none does).
-  int64_t layer_content_size(const std::string& diff_id) const;
+  // The unpacked size of every layer the image records name (diff ID -> bytes), read in one
+  // pass for a command that needs several.
+  std::map<std::string, int64_t> layer_content_sizes() const;
   // The layer directories, topmost first (the order overlay's lowerdir wants).
   std::vector<std::string> lower_dirs(const ImageRecord& record) const;
 

@@ -18,8 +18,6 @@ namespace {
 
 using InUse = ImageStore::InUse;
 
-std::string short_id(const std::string& id) { return digest_hex(id).substr(0, 12); }
-
 bool is_tag(const std::string& ref) { return ref.find('@') == std::string::npos; }
 
 // Bytes a path holds (a file, or a directory's regular files).
@@ -115,7 +113,7 @@ void remove_by_reference(const std::string& dir, const ImageEntry& entry, const 
   if (!other_tags.empty() || (!user.empty() && force)) return untag(dir, {key}, out);
   if (!user.empty()) {
     throw Error("conflict: unable to remove repository reference \"" + key + "\" (must force) - container " + user +
-                " is using its referenced image " + short_id(entry.record.id));
+                " is using its referenced image " + short_digest(entry.record.id));
   }
   delete_image(dir, entry, out);
 }
@@ -125,7 +123,7 @@ void remove_by_id(const std::string& dir, const ImageEntry& entry, bool force, c
   const std::string user = user_of(in_use, entry.record.id);
   if (!user.empty()) {
     if (!force) {
-      throw Error("conflict: unable to delete " + short_id(entry.record.id) +
+      throw Error("conflict: unable to delete " + short_digest(entry.record.id) +
                   " (must be forced) - image is being used by container " + user);
     }
     return untag(dir, entry.references, out);  // its layers stay while the container does
@@ -135,7 +133,7 @@ void remove_by_id(const std::string& dir, const ImageEntry& entry, bool force, c
     if (is_tag(ref)) repositories.insert(ref.substr(0, ref.rfind(':')));
   }
   if (repositories.size() > 1 && !force) {
-    throw Error("conflict: unable to delete " + short_id(entry.record.id) +
+    throw Error("conflict: unable to delete " + short_digest(entry.record.id) +
                 " (must be forced) - image is referenced in multiple repositories");
   }
   delete_image(dir, entry, out);
