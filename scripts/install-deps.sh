@@ -12,6 +12,9 @@ PACKAGES=(
   libyaml-dev libfmt-dev libspdlog-dev libcli11-dev catch2 nlohmann-json3-dev libssl-dev libseccomp-dev
   # image store and registry client: libarchive (tar, gzip, zstd), libcurl (opened with dlopen)
   libarchive-dev libzstd-dev zlib1g-dev libcurl4-openssl-dev
+  # networks: libnl (bridges, veths, addresses, routes; linked statically), libnftables
+  # (the firewall; opened with dlopen by the commands that change rules)
+  libnl-3-dev libnl-route-3-dev libnftables-dev nftables
   # registry tests: a real registry server (Distribution) and htpasswd for its bcrypt auth
   docker-registry apache2-utils
   # container tests: a static busybox for test root filesystems, tini for `init: true`
@@ -20,6 +23,8 @@ PACKAGES=(
   # gives the terminal tests a terminal; iproute2: ip for the network checks)
   # curl: the registry tests poll a registry until it answers
   python3 hyperfine procps bsdutils iproute2 curl
+  # the DNS benchmark
+  dnsperf
 )
 
 missing=()
