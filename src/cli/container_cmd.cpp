@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/container_engine.hpp"
 #include "cli/interaction.hpp"
+#include "cli/volume_engine.hpp"
 
 namespace stack::cli {
 namespace {
@@ -97,12 +98,16 @@ void add_pause(CLI::App& family, const GlobalOptions& g, int& exit_code, bool pa
 void add_rm(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   auto t = std::make_shared<Targets>();
   auto force = std::make_shared<bool>(false);
+  auto volumes = std::make_shared<bool>(false);
   auto* cmd = add_targets(family.add_subcommand("rm", "Remove one or more containers"), *t);
   cmd->alias("remove");
   cmd->add_flag("-f,--force", *force, "Force the removal of a running container (uses SIGKILL)");
-  cmd->callback([&g, &exit_code, t, force] {
+  cmd->add_flag("-v,--volumes", *volumes, "Remove anonymous volumes associated with the container");
+  cmd->callback([&g, &exit_code, t, force, volumes] {
     exit_code = for_each_container(g, t->refs, [&](engine::Containers& c, const std::string& id, const std::string& ref) {
+      const std::vector<std::string> used = c.view(id).config.volumes;
       c.remove(id, *force);
+      if (*volumes) remove_anonymous_volumes(g, used);
       fmt::print("{}\n", ref);
     });
   });

@@ -22,6 +22,7 @@
 #include "engine/image/reference.hpp"
 #include "engine/image/transfer.hpp"
 #include "engine/container_image.hpp"
+#include "engine/copy_up.hpp"
 #include "vol/mount_flag.hpp"
 #include "vol/volume_binds.hpp"
 
@@ -37,6 +38,8 @@ struct RunCli {
   std::optional<base::FileLock> image_lock;
   // The same for the named volumes it mounts, against `volume rm` and `prune`.
   std::optional<base::FileLock> volume_lock;
+  std::vector<std::string> image_volumes;     // the image's VOLUMEs (anonymous volumes)
+  std::vector<std::string> new_anonymous;     // made for this container: gone if it is not made
   void release_locks() {
     image_lock.reset();
     volume_lock.reset();
@@ -73,18 +76,46 @@ void take_image(const GlobalOptions& g, const CLI::App& cmd, const std::string& 
     e = pull_for_run(g, store, name);
   }
   engine::ImageForContainer image{name, e->record.id, store.lower_dirs(e->record), store.config(e->record).config};
+  o.image_volumes = image.defaults.volumes;
   engine::apply_image(r, image, entrypoint_given(cmd));
 }
 
+// docker's copy-up: each new, empty volume (unless `nocopy`) is given what the image
+// has where it is mounted, before the container first sees it.
+void copy_up(vol::VolumeStore& store, const engine::CreateRequest& r, const std::vector<vol::VolumeMount>& mounts) {
+  const std::vector<std::string> image = r.rootfs.empty() ? r.lower_dirs : std::vector<std::string>{r.rootfs};
+  for (const vol::VolumeMount& m : mounts) {
+    if (!m.copy_up) continue;
+    store.fill_if_empty(m.volume, [&](const std::string& data) {
+      return engine::copy_up_from_image(image, m.target, data, "copy " + m.target + " into volume " + m.volume.name);
+    });
+  }
+}
+
 // --mount as -v and --tmpfs; -v NAME:/path: the volume (made on first use, mounted if typed) bound from its _data,
-// and named in the container's config.
-void take_named_volumes(const GlobalOptions& g, RunCli& o) {
+// -v /path and the image's VOLUMEs: new anonymous volumes; all named in the container's config, and filled
+// from the image when new.
+void take_volumes(const GlobalOptions& g, RunCli& o) {
   for (const std::string& spec : o.request.mounts) vol::add_mount_flag(spec, o.request.volumes, o.request.tmpfs);
   o.request.mounts.clear();
-  if (o.request.volumes.empty()) return;
+  if (o.request.volumes.empty() && o.image_volumes.empty()) return;
   vol::VolumeStore store = volume_store_from(g);
   o.volume_lock.emplace(store.lock_for_using());
-  o.request.named_volumes = vol::resolve_named_volumes(store, o.request.volumes);
+  std::vector<vol::VolumeMount> mounts = vol::resolve_volume_mounts(store, o.request.volumes);
+  vol::add_image_volumes(store, o.image_volumes, o.request.tmpfs, o.request.volumes, mounts);
+  for (const vol::VolumeMount& m : mounts)
+    if (vol::is_anonymous(m.volume)) o.new_anonymous.push_back(m.volume.name);
+  o.request.named_volumes = vol::volume_names(mounts);
+  copy_up(store, o.request, mounts);
+}
+
+// A container that was not made leaves no anonymous volume behind (its named ones stay,
+// as docker keeps them).
+void remove_new_anonymous(const GlobalOptions& g, RunCli& o) {
+  if (o.new_anonymous.empty()) return;
+  o.release_locks();  // removal takes the volume store's lock exclusively
+  remove_anonymous_volumes(g, o.new_anonymous);
+  o.new_anonymous.clear();
 }
 
 // The positionals: what to run from, then the command.
@@ -103,7 +134,7 @@ void take_positionals(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   } else {
     take_image(g, cmd, from, o);
   }
-  take_named_volumes(g, o);
+  take_volumes(g, o);
 }
 
 int exit_code_for_start_error(const Error& e) {
@@ -124,14 +155,18 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   try {
     take_positionals(g, cmd, o);
     if (!o.detach) {
-      return containers.run_attached(o.request, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0),
-                                     [&o] { o.release_locks(); });
+      const int code = containers.run_attached(o.request, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0),
+                                               [&o] { o.release_locks(); });
+      if (o.request.auto_remove) remove_new_anonymous(g, o);  // docker's --rm takes them along
+      return code;
     }
   } catch (const engine::CreateError& e) {
     print_error(e);
+    remove_new_anonymous(g, o);
     return 125;
   } catch (const Error& e) {
     print_error(e);
+    remove_new_anonymous(g, o);  // those a container still uses stay
     return exit_code_for_start_error(e);
   }
   std::string id;
@@ -140,6 +175,7 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
     o.release_locks();
   } catch (const Error& e) {
     print_error(e);
+    remove_new_anonymous(g, o);
     return 125;
   }
   try {
@@ -173,7 +209,12 @@ void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->callback([&g, &exit_code, o, cmd] {
     engine::Containers containers = containers_from(g);
     take_positionals(g, *cmd, *o);
-    fmt::print("{}\n", containers.create(o->request));
+    try {
+      fmt::print("{}\n", containers.create(o->request));
+    } catch (const Error&) {
+      remove_new_anonymous(g, *o);
+      throw;
+    }
     o->release_locks();
     exit_code = 0;
   });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,20 @@ inline vol::VolumeUsers volume_users(const GlobalOptions& global) {
       for (const std::string& name : v.config.volumes) out[name].push_back(v.config.name);
     return out;
   };
+}
+
+// `rm -v`: the anonymous ones among `names` (a container's volumes) are removed; named
+// volumes stay, and an anonymous one another container still uses stays too (as docker).
+inline void remove_anonymous_volumes(const GlobalOptions& global, const std::vector<std::string>& names) {
+  vol::VolumeStore store = volume_store_from(global);
+  for (const std::string& name : names) {
+    const std::optional<vol::Volume> v = store.find(name);
+    if (!v || !vol::is_anonymous(*v)) continue;
+    try {
+      store.remove(name, volume_users(global));
+    } catch (const Error&) {
+    }
+  }
 }
 
 }  // namespace stack::cli

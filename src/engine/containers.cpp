@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/random.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -10,6 +9,7 @@
 #include <thread>
 
 #include "base/files.hpp"
+#include "base/random_id.hpp"
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/runtime/cgroup.hpp"
@@ -22,18 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-std::string random_id() {
-  unsigned char bytes[32];
-  if (getrandom(bytes, sizeof bytes, 0) != sizeof bytes) throw syscall_error("getrandom");
-  static const char* hex = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id += hex[b >> 4];
-    id += hex[b & 15];
-  }
-  return id;
-}
 
 bool valid_name(const std::string& name) {
   if (name.size() < 2 || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
@@ -114,7 +102,7 @@ void sweep_leftover(const fs::path& path) {
 // Checks the request and takes the name; nothing is written yet.
 Containers::Pending Containers::plan_create(const CreateRequest& request) {
   Pending p;
-  p.id = random_id();
+  p.id = base::random_hex_id();
   try {
     p.def = define_container(request, layout_, p.id);
   } catch (const Error& e) {

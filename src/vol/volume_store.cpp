@@ -1,5 +1,6 @@
 #include "vol/volume_store.hpp"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -10,7 +11,10 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/random_id.hpp"
 #include "base/syscall_error.hpp"
+#include "base/tree_copy.hpp"
+#include "base/unique_fd.hpp"
 #include "base/utc_time.hpp"
 #include "vol/mount_options.hpp"
 #include "vol/volume_record.hpp"
@@ -126,6 +130,23 @@ std::vector<Volume> VolumeStore::list() const {
   }
   std::sort(out.begin(), out.end(), [](const Volume& a, const Volume& b) { return a.name < b.name; });
   return out;
+}
+
+bool is_anonymous(const Volume& volume) { return volume.labels.count(kAnonymousLabel) != 0; }
+
+Volume VolumeStore::create_anonymous() {
+  VolumeSpec spec;
+  spec.labels[kAnonymousLabel] = "";
+  return create(base::random_hex_id(), spec);
+}
+
+bool VolumeStore::fill_if_empty(const Volume& volume, const std::function<bool(const std::string&)>& fill) {
+  const std::string data = ensure_mounted(volume);
+  base::FileLock lock(dir_of(volume.name) + "/.fill.lock", base::FileLock::Mode::Exclusive);
+  UniqueFd dir(::open(data.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) throw syscall_error("volume " + volume.name + ": open " + data);
+  if (base::has_entries(dir.get())) return false;
+  return fill(data);
 }
 
 std::string VolumeStore::ensure_mounted(const Volume& volume) {

@@ -52,6 +52,10 @@ using VolumeUsers = std::function<std::map<std::string, std::vector<std::string>
 // with docker's text otherwise.
 void check_volume_name(const std::string& name);
 
+// The label docker puts on anonymous volumes.
+inline constexpr const char* kAnonymousLabel = "com.docker.volume.anonymous";
+bool is_anonymous(const Volume& volume);
+
 class VolumeStore {
  public:
   VolumeStore(std::string root, std::shared_ptr<Mounter> mounter);  // root: <root>/volumes
@@ -65,8 +69,17 @@ class VolumeStore {
   Volume get(const std::string& name) const;  // throws "get NAME: no such volume"
   std::vector<Volume> list() const;           // by name
 
+  // An anonymous volume (`-v /path`, an image's VOLUME): a random 64-hex name and
+  // docker's label com.docker.volume.anonymous, which `rm -v` and `prune` go by.
+  Volume create_anonymous();
+
   // Mounts a volume with a `type` over its _data unless already there; returns _data.
   std::string ensure_mounted(const Volume& volume);
+
+  // Copy-up (engine/copy_up.hpp): runs `fill(data_dir)` when the (mounted) volume holds
+  // nothing, under the volume's own lock, so that two containers made at once never both
+  // fill it. Returns what `fill` returned, or false when the volume was not empty.
+  bool fill_if_empty(const Volume& volume, const std::function<bool(const std::string&)>& fill);
 
   // Refused, whatever the caller wants, while a container uses it (docker refuses even with
   // -f): "remove NAME: volume is in use - [c1, c2]". Unmounts first; a failed unmount

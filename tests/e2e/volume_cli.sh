@@ -105,6 +105,38 @@ check "and holds at most its size" eval '(( $(stat -c %s "$VOLS/scratch/_data/bi
 st volume rm scratch
 check "removing it unmounts it" eval '[[ $rc == 0 ]] && ! is_mounted "$VOLS/scratch/_data" && [[ ! -e $VOLS/scratch ]]'
 
+# --- copy-up, nocopy, anonymous volumes ------------------------------------------------------------
+mkdir -p "$R/srv/site" && echo '<h1>image</h1>' >"$R/srv/site/index.html" && chown -R 33:33 "$R/srv/site"
+st "${RUN[@]}" --rm -v site:/srv/site --rootfs "$R" sh -c 'cat /srv/site/index.html; echo edited >/srv/site/index.html'
+check "a new volume is first given what the image has there" out_is "<h1>image</h1>"
+check "with the image's owners" eval '[[ $(stat -c %u:%g "$VOLS/site/_data/index.html") == 33:33 && $(stat -c %u "$VOLS/site/_data") == 33 ]]'
+st "${RUN[@]}" --rm -v site:/srv/site --rootfs "$R" cat /srv/site/index.html
+check "and never again: a later mount keeps the volume's content" out_is "edited"
+st "${RUN[@]}" --rm -v bare:/srv/site:nocopy --rootfs "$R" ls -A /srv/site
+check "nocopy leaves a new volume empty" eval '[[ $rc == 0 ]] && out_is ""'
+st volume rm site bare
+anonymous() { "$STACK" volume ls -q | grep -cE '^[0-9a-f]{64}$'; }
+st "${RUN[@]}" --rm -v /srv/site --rootfs "$R" cat /srv/site/index.html
+check "-v /path mounts a new anonymous volume, filled from the image" out_is "<h1>image</h1>"
+check "run --rm removes the anonymous volume with the container" eval '[[ $(anonymous) == 0 ]]'
+st container create --name anon -v /srv/site --rootfs "$R" true
+check "create makes one anonymous volume" eval '[[ $(anonymous) == 1 ]]'
+st container rm anon
+check "rm without -v keeps it" eval '[[ $(anonymous) == 1 ]]'
+"$STACK" volume ls -q | grep -E '^[0-9a-f]{64}$' | xargs "$STACK" volume rm >/dev/null
+st container create --name anon -v /srv/site -v kept:/k --rootfs "$R" true
+st container rm -v anon
+check "rm -v removes the anonymous volume and keeps the named one" eval '[[ $(anonymous) == 0 ]] && "$STACK" volume inspect kept >/dev/null'
+st volume rm kept
+(cd "$R" && tar -c .) | "$STACK" image import -c 'VOLUME /srv/site' - stt-vol:img >/dev/null
+st "${RUN[@]}" --rm stt-vol:img sh -c 'cat /srv/site/index.html; grep -c " /srv/site " /proc/self/mounts'
+check "an image VOLUME gets an anonymous volume filled from the image" out_is "$(printf '<h1>image</h1>\n1')"
+st "${RUN[@]}" --rm -v named:/srv/site stt-vol:img ls /srv/site
+check "a -v on the VOLUME path replaces the anonymous volume" eval 'out_is "index.html" && [[ $(anonymous) == 0 ]]'
+st volume rm named
+st image rm stt-vol:img
+rm -rf "$R/srv"
+
 # --- prune ------------------------------------------------------------------------------------------
 st volume create unused
 st container create --name holder -v data:/data --rootfs "$R" true

@@ -79,13 +79,12 @@ std::string classic_options(const Root& root) {
 
 }  // namespace
 
-bool mount_overlay_layered(const Root& root, const std::string& target) {
-  const std::string what = what_for(target);
+UniqueFd overlay_detached(const Root& root, const std::string& what) {
   UniqueFd fs_fd(fsopen("overlay", FSOPEN_CLOEXEC));
   if (!fs_fd) throw syscall_error(what);
   for (size_t i = 0; i < root.lower_dirs.size(); ++i) {
     if (set_string(fs_fd.get(), "lowerdir+", root.lower_dirs[i])) continue;
-    if (i == 0 && errno == EINVAL) return false;  // an overlay without "lowerdir+": kernel < 6.8
+    if (i == 0 && errno == EINVAL) return UniqueFd();  // an overlay without "lowerdir+": kernel < 6.8
     throw syscall_error(what + ": layer " + root.lower_dirs[i]);
   }
   if (!root.upper_dir.empty()) {
@@ -98,6 +97,13 @@ bool mount_overlay_layered(const Root& root, const std::string& target) {
   unsigned attrs = root.upper_dir.empty() ? MOUNT_ATTR_RDONLY : 0;
   UniqueFd mnt(fsmount(fs_fd.get(), FSMOUNT_CLOEXEC, attrs));
   if (!mnt) throw syscall_error(what);
+  return mnt;
+}
+
+bool mount_overlay_layered(const Root& root, const std::string& target) {
+  const std::string what = what_for(target);
+  UniqueFd mnt = overlay_detached(root, what);
+  if (!mnt) return false;
   if (move_mount(mnt.get(), "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) != 0)
     throw syscall_error(what);
   return true;

@@ -4,9 +4,16 @@
 
 #include <string>
 
+#include "base/unique_fd.hpp"
 #include "engine/runtime/spec.hpp"
 
 namespace stack::engine::runtime {
+
+// The overlay of `root` built with the new mount API and left detached: the mount's fd,
+// which is also a directory fd of its root; read-only when `root` has no upper dir. Not
+// attached anywhere, it vanishes with its last fd (nothing to unmount, even after a
+// crash). An empty fd when the kernel rejects "lowerdir+" (< 6.8). `what` names it in errors.
+UniqueFd overlay_detached(const Root& root, const std::string& what);
 
 // fsopen("overlay") with one "lowerdir+" per layer (no limit but overlay's own 500).
 // Returns false, having mounted nothing, when the kernel rejects "lowerdir+" (< 6.8).

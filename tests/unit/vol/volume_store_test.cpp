@@ -188,3 +188,52 @@ TEST_CASE("an invalid volume name in a -v spec is docker's error and makes nothi
   REQUIRE_THROWS_WITH(resolve_named_volumes(t.store, specs), Catch::Contains("invalid characters for a local volume name"));
   CHECK(t.store.list().empty());
 }
+
+TEST_CASE("-v /path makes a new anonymous volume each time and nocopy is read from the options", "[vol]") {
+  TempStore t;
+  std::vector<std::string> specs = {"/data", "/data", "named:/n:ro,nocopy", "/host:/h"};
+  const std::vector<VolumeMount> mounts = resolve_volume_mounts(t.store, specs);
+  REQUIRE(mounts.size() == 3);
+  CHECK(mounts[0].volume.name.size() == 64);
+  CHECK(mounts[0].volume.name != mounts[1].volume.name);
+  CHECK(is_anonymous(mounts[0].volume));
+  CHECK(mounts[0].volume.labels.at(kAnonymousLabel).empty());
+  CHECK(mounts[0].target == "/data");
+  CHECK(mounts[0].copy_up);
+  CHECK(specs[0] == mounts[0].volume.mountpoint + ":/data");
+  CHECK(mounts[2].volume.name == "named");
+  CHECK_FALSE(is_anonymous(mounts[2].volume));
+  CHECK(mounts[2].target == "/n");
+  CHECK_FALSE(mounts[2].copy_up);
+  CHECK(specs[3] == "/host:/h");
+  CHECK(volume_names(mounts) == std::vector<std::string>{mounts[0].volume.name, mounts[1].volume.name, "named"});
+}
+
+TEST_CASE("image VOLUMEs get anonymous volumes unless a -v, bind or tmpfs already mounts there", "[vol]") {
+  TempStore t;
+  std::vector<std::string> specs = {"db:/var/lib/db/", "/srv/logs:/logs:ro"};
+  std::vector<VolumeMount> mounts = resolve_volume_mounts(t.store, specs);
+  add_image_volumes(t.store, {"/var/lib/db", "/logs", "/cache", "/tmp", "/data"}, {"/tmp:size=1m"}, specs, mounts);
+  REQUIRE(mounts.size() == 3);
+  CHECK(mounts[1].target == "/cache");
+  CHECK(mounts[2].target == "/data");
+  CHECK(is_anonymous(mounts[1].volume));
+  CHECK(specs.size() == 4);
+  CHECK(specs[2] == mounts[1].volume.mountpoint + ":/cache");
+  CHECK(specs[3] == mounts[2].volume.mountpoint + ":/data");
+}
+
+TEST_CASE("a volume is filled only while it is empty", "[vol]") {
+  TempStore t;
+  const Volume v = t.store.create("fill", {});
+  int calls = 0;
+  auto fill = [&](const std::string& data) {
+    ++calls;
+    write(data + "/seed", "x");
+    return true;
+  };
+  CHECK(t.store.fill_if_empty(v, fill));
+  CHECK_FALSE(t.store.fill_if_empty(v, fill));
+  CHECK(calls == 1);
+  CHECK(fs::exists(v.mountpoint + "/seed"));
+}
