@@ -142,15 +142,14 @@ void add_prune(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   auto all = std::make_shared<bool>(false);
   auto force = std::make_shared<bool>(false);
   auto* cmd = family.add_subcommand("prune", "Remove unused local volumes");
-  // Every volume is a named one until anonymous volumes come: -a changes nothing yet.
   cmd->add_flag("-a,--all", *all, "Remove all unused volumes, not just anonymous ones");
   cmd->add_flag("-f,--force", *force, "Do not prompt for confirmation");
-  cmd->callback([&g, &exit_code, force] {
+  cmd->callback([&g, &exit_code, force, all] {
     exit_code = 0;
-    if (!*force && !confirmed("WARNING! This will remove all local volumes not used by at least one container.\n"
-                              "Are you sure you want to continue?"))
-      return;
-    const vol::PrunedVolumes r = volume_store_from(g).prune(volume_users(g));
+    const char* warning = *all ? "WARNING! This will remove all local volumes not used by at least one container.\n"
+                               : "WARNING! This will remove anonymous local volumes not used by at least one container.\n";
+    if (!*force && !confirmed(std::string(warning) + "Are you sure you want to continue?")) return;
+    const vol::PrunedVolumes r = volume_store_from(g).prune(volume_users(g), *all);
     if (!r.deleted.empty()) {
       fmt::print("Deleted Volumes:\n");
       for (const std::string& name : r.deleted) fmt::print("{}\n", name);

@@ -201,13 +201,14 @@ void VolumeStore::remove(const std::string& name, const VolumeUsers& users) {
   remove_locked(name);
 }
 
-PrunedVolumes VolumeStore::prune(const VolumeUsers& users) {
+PrunedVolumes VolumeStore::prune(const VolumeUsers& users, bool all) {
   fs::create_directories(root_);
   base::FileLock lock(root_ + "/.lock", base::FileLock::Mode::Exclusive);
   const auto in_use = users();
   PrunedVolumes out;
   for (const Volume& v : list()) {
     if (auto it = in_use.find(v.name); it != in_use.end() && !it->second.empty()) continue;
+    if (!all && !is_anonymous(v)) continue;
     const uint64_t size = content_size(v.mountpoint);
     try {
       remove_locked(v.name);

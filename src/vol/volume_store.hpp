@@ -85,8 +85,9 @@ class VolumeStore {
   // -f): "remove NAME: volume is in use - [c1, c2]". Unmounts first; a failed unmount
   // leaves the volume whole.
   void remove(const std::string& name, const VolumeUsers& users);
-  // Removes every volume no container uses; what failed to go is left and skipped.
-  PrunedVolumes prune(const VolumeUsers& users);
+  // Removes the anonymous volumes no container uses, or with `all` every unused one
+  // (docker 23's rule); what failed to go is left and skipped.
+  PrunedVolumes prune(const VolumeUsers& users, bool all);
 
   // Held (shared) from resolving a container's volumes until its config names them.
   base::FileLock lock_for_using() const;

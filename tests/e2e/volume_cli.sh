@@ -140,13 +140,17 @@ rm -rf "$R/srv"
 # --- prune ------------------------------------------------------------------------------------------
 st volume create unused
 st container create --name holder -v data:/data --rootfs "$R" true
+st container rm "$("$STACK" container create -v /anon --rootfs "$R" true)"
 st volume prune -f
-check "prune removes only unused volumes" \
+check "prune removes unused anonymous volumes only" \
+  eval 'out_has "Deleted Volumes:" && [[ $(anonymous) == 0 && -e $VOLS/unused ]]'
+st volume prune -af
+check "prune -a removes every unused volume" \
   eval 'out_is "$(printf "Deleted Volumes:\nunused\n\nTotal reclaimed space: 0B")" && [[ -e $VOLS/data/_data/f && ! -e $VOLS/unused ]]'
 st container rm holder
-echo n | "$STACK" volume prune >"$TMP/out" 2>"$TMP/err"
+echo n | "$STACK" volume prune -a >"$TMP/out" 2>"$TMP/err"
 check "prune without -f asks first and does nothing on no" eval 'out_has "Are you sure you want to continue? [y/N]" && [[ -e $VOLS/data ]]'
-st volume prune -f
+st volume prune -a -f
 check "prune counts the bytes it reclaimed" out_is "$(printf "Deleted Volumes:\ndata\n\nTotal reclaimed space: 6B")"
 
 # --- nothing left ------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ TEST_CASE("a failed mount names the volume and leaves it as it was", "[vol]") {
   CHECK(t.mounter->mounted.empty());
 }
 
-TEST_CASE("prune removes only unused volumes and counts their files' bytes", "[vol]") {
+TEST_CASE("prune --all removes only unused volumes and counts their files' bytes", "[vol]") {
   TempStore t;
   const Volume used = t.store.create("used", {});
   const Volume a = t.store.create("unused-a", {});
@@ -152,7 +152,7 @@ TEST_CASE("prune removes only unused volumes and counts their files' bytes", "[v
   write(a.mountpoint + "/sub/g", std::string(24, 'y'));
   write(used.mountpoint + "/f", "kept");
   VolumeUsers users = [] { return std::map<std::string, std::vector<std::string>>{{"used", {"web"}}}; };
-  const PrunedVolumes r = t.store.prune(users);
+  const PrunedVolumes r = t.store.prune(users, true);
   CHECK(r.deleted == std::vector<std::string>{"unused-a", "unused-b"});
   CHECK(r.reclaimed_bytes == 1024);
   REQUIRE(t.store.list().size() == 1);
@@ -236,4 +236,15 @@ TEST_CASE("a volume is filled only while it is empty", "[vol]") {
   CHECK_FALSE(t.store.fill_if_empty(v, fill));
   CHECK(calls == 1);
   CHECK(fs::exists(v.mountpoint + "/seed"));
+}
+
+TEST_CASE("prune without --all removes only unused anonymous volumes", "[vol]") {
+  TempStore t;
+  t.store.create("named", {});
+  const Volume unused = t.store.create_anonymous();
+  const Volume used = t.store.create_anonymous();
+  VolumeUsers users = [&] { return std::map<std::string, std::vector<std::string>>{{used.name, {"web"}}}; };
+  CHECK(t.store.prune(users, false).deleted == std::vector<std::string>{unused.name});
+  CHECK(t.store.find("named"));
+  CHECK(t.store.find(used.name));
 }
