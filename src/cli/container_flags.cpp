@@ -100,6 +100,7 @@ void add_security_flags(CLI::App& cmd, CreateRequest& r) {
   add_list(cmd, "--cap-drop", r.cap_drop, "Drop Linux capabilities");
   add_list(cmd, "--security-opt", r.security_opt, "Security Options");
   add_list(cmd, "-v,--volume", r.volumes, "Bind mount a volume");
+  add_list(cmd, "--volumes-from", r.volumes_from, "Mount volumes from the specified container(s)");
   add_list(cmd, "--mount", r.mounts, "Attach a filesystem mount to the container");
   add_list(cmd, "--tmpfs", r.tmpfs, "Mount a tmpfs directory");
   add_list(cmd, "--device", r.devices, "Add a host device to the container");

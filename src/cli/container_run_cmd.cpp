@@ -6,12 +6,14 @@
 // be run 126, one that does not exist 127.
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 
 #include <fmt/core.h>
 
 #include "base/file_lock.hpp"
+#include "base/strings.hpp"
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/container_engine.hpp"
@@ -23,6 +25,7 @@
 #include "engine/image/transfer.hpp"
 #include "engine/container_image.hpp"
 #include "engine/copy_up.hpp"
+#include "engine/volumes_from.hpp"
 #include "vol/mount_flag.hpp"
 #include "vol/volume_binds.hpp"
 
@@ -92,20 +95,51 @@ void copy_up(vol::VolumeStore& store, const engine::CreateRequest& r, const std:
   }
 }
 
+// --volumes-from: the other containers' volume and bind mounts, added to the -v specs
+// (after the named ones were resolved: these are host paths already); returns the named
+// volumes among them. A path the request mounts itself is not inherited.
+std::vector<std::string> take_volumes_from(const GlobalOptions& g, engine::CreateRequest& r) {
+  std::vector<std::string> names;
+  if (r.volumes_from.empty()) return names;
+  engine::Containers containers = containers_from(g);
+  for (const std::string& value : r.volumes_from) {
+    const auto [ref, mode] = engine::parse_volumes_from(value);
+    const std::string id = containers.resolve(ref);
+    const engine::InheritedMounts in = engine::inherited_mounts(
+        containers.spec(id), containers.view(id).config.volumes, containers.layout().container_dir(id), mode);
+    auto target_of = [](const std::string& v) {
+      const std::vector<std::string> parts = base::split(v, ':');
+      return parts.size() > 1 ? parts[1] : std::string();
+    };
+    for (const std::string& spec : in.volumes) {
+      const bool taken = std::any_of(r.volumes.begin(), r.volumes.end(),
+                                     [&](const std::string& v) { return target_of(v) == target_of(spec); });
+      if (!taken) r.volumes.push_back(spec);
+    }
+    names.insert(names.end(), in.names.begin(), in.names.end());
+  }
+  r.volumes_from.clear();
+  return names;
+}
+
 // --mount as -v and --tmpfs; -v NAME:/path: the volume (made on first use, mounted if typed) bound from its _data,
 // -v /path and the image's VOLUMEs: new anonymous volumes; all named in the container's config, and filled
 // from the image when new.
 void take_volumes(const GlobalOptions& g, RunCli& o) {
   for (const std::string& spec : o.request.mounts) vol::add_mount_flag(spec, o.request.volumes, o.request.tmpfs);
   o.request.mounts.clear();
-  if (o.request.volumes.empty() && o.image_volumes.empty()) return;
+  if (o.request.volumes.empty() && o.image_volumes.empty() && o.request.volumes_from.empty()) return;
   vol::VolumeStore store = volume_store_from(g);
   o.volume_lock.emplace(store.lock_for_using());
   std::vector<vol::VolumeMount> mounts = vol::resolve_volume_mounts(store, o.request.volumes);
+  const std::vector<std::string> inherited = take_volumes_from(g, o.request);
   vol::add_image_volumes(store, o.image_volumes, o.request.tmpfs, o.request.volumes, mounts);
   for (const vol::VolumeMount& m : mounts)
     if (vol::is_anonymous(m.volume)) o.new_anonymous.push_back(m.volume.name);
   o.request.named_volumes = vol::volume_names(mounts);
+  for (const std::string& name : inherited)
+    if (std::find(o.request.named_volumes.begin(), o.request.named_volumes.end(), name) == o.request.named_volumes.end())
+      o.request.named_volumes.push_back(name);
   copy_up(store, o.request, mounts);
 }
 

@@ -50,6 +50,9 @@ struct CreateRequest {
   // --mount specs: written into `volumes` and `tmpfs` by the caller (vol/mount_flag.hpp)
   // before the request reaches the engine, which reads only those two.
   std::vector<std::string> mounts;
+  // --volumes-from "container[:ro|:rw]": resolved by the caller into `volumes` and
+  // `named_volumes` (engine/volumes_from.hpp); the engine reads neither.
+  std::vector<std::string> volumes_from;
   std::vector<std::string> tmpfs;         // "/path[:size=64m,mode=1777]"
   std::vector<std::string> devices;       // "/dev/x[:/dev/y[:rwm]]"
   std::vector<std::string> ulimits;       // "nofile=1024[:2048]"

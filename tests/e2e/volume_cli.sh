@@ -137,6 +137,22 @@ st volume rm named
 st image rm stt-vol:img
 rm -rf "$R/srv"
 
+# --- volumes-from --------------------------------------------------------------------------------
+mkdir -p "$TMP/hostdir" && echo from-host >"$TMP/hostdir/h"
+st container create --name vsrc -v vf:/data -v "$TMP/hostdir:/host:ro" --rootfs "$R" true
+st "${RUN[@]}" --rm --volumes-from vsrc --rootfs "$R" sh -c 'echo shared >/data/y; cat /host/h'
+check "volumes-from gives the source's volumes and binds at the same paths" eval 'out_is from-host && [[ $(cat "$VOLS/vf/_data/y") == shared ]]'
+st "${RUN[@]}" --rm --volumes-from vsrc:ro --rootfs "$R" sh -c 'echo x >/data/z'
+check "volumes-from :ro makes them read-only" eval '[[ $rc != 0 ]] && err_has "Read-only file system"'
+st container create --name vuser --volumes-from vsrc --rootfs "$R" true
+st container rm vsrc
+st volume rm vf
+check "a volume reached through volumes-from is in use by that container too" eval '[[ $rc != 0 ]] && err_has "vuser"'
+st container rm vuser
+st volume rm vf
+st "${RUN[@]}" --rm --volumes-from vsrc:xx --rootfs "$R" true
+check "a bad volumes-from mode is an error" eval '[[ $rc != 0 ]] && err_has "mode \"xx\" is not ro or rw"'
+
 # --- prune ------------------------------------------------------------------------------------------
 st volume create unused
 st container create --name holder -v data:/data --rootfs "$R" true
