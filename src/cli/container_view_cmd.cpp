@@ -10,6 +10,7 @@
 #include "cli/container_engine.hpp"
 #include "cli/container_flags.hpp"
 #include "cli/container_format.hpp"
+#include "cli/list_filter.hpp"
 #include "engine/log_reader.hpp"
 
 namespace stack::cli {
@@ -23,34 +24,23 @@ struct LsOptions {
   std::vector<std::string> filters;
 };
 
-bool matches(const engine::ContainerView& v, const std::vector<std::string>& filters) {
-  for (const auto& f : filters) {
-    const size_t eq = f.find('=');
-    if (eq == std::string::npos) throw Error("bad format of filter (expected name=value): " + f);
-    const std::string key = f.substr(0, eq), value = f.substr(eq + 1);
-    if (key == "name" && v.config.name.find(value) == std::string::npos) return false;
-    else if (key == "id" && v.config.id.rfind(value, 0) != 0) return false;
-    else if (key == "status" && engine::status_name(v.state.status) != value) return false;
-    else if (key == "label") {
-      const size_t leq = value.find('=');
-      auto it = v.config.labels.find(value.substr(0, leq));
-      if (it == v.config.labels.end() || (leq != std::string::npos && it->second != value.substr(leq + 1))) return false;
-    } else if (key != "name" && key != "id" && key != "status" && key != "label") {
-      throw Error("invalid filter '" + key + "'");
-    }
-  }
-  return true;
+bool matches(const engine::ContainerView& v, const ListFilter& f) {
+  return f.any("name", [&](const std::string& x) { return v.config.name.find(x) != std::string::npos; }) &&
+         f.any("id", [&](const std::string& x) { return v.config.id.rfind(x, 0) == 0; }) &&
+         f.any("status", [&](const std::string& x) { return engine::status_name(v.state.status) == x; }) &&
+         f.labels_match(v.config.labels);
 }
 
 void run_ls(const GlobalOptions& g, const LsOptions& o) {
   engine::Containers containers = containers_from(g);
   std::vector<engine::ContainerView> views = containers.list();
   std::sort(views.begin(), views.end(), [](const auto& a, const auto& b) { return a.config.created > b.config.created; });
+  const ListFilter filter(o.filters, {"name", "id", "status", "label"});
   std::vector<std::vector<std::string>> rows = {{"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"}};
   for (const auto& v : views) {
     const bool live = v.state.status == engine::Status::Running || v.state.status == engine::Status::Paused ||
                       v.state.status == engine::Status::Restarting;
-    if ((!o.all && !live) || !matches(v, o.filters)) continue;
+    if ((!o.all && !live) || !matches(v, filter)) continue;
     const std::string id = o.no_trunc ? v.config.id : v.config.id.substr(0, 12);
     if (o.quiet) {
       fmt::print("{}\n", id);

@@ -13,6 +13,7 @@
 #include "cli/container_flags.hpp"
 #include "cli/container_format.hpp"
 #include "cli/interaction.hpp"
+#include "cli/list_filter.hpp"
 #include "cli/volume_engine.hpp"
 
 namespace stack::cli {
@@ -38,14 +39,30 @@ nlohmann::json inspect_fields(const vol::Volume& v) {
 void add_ls(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   auto quiet = std::make_shared<bool>(false);
   auto format = std::make_shared<std::string>();
+  auto filters = std::make_shared<std::vector<std::string>>();
   auto* cmd = family.add_subcommand("ls", "List volumes");
   cmd->alias("list");
   cmd->add_flag("-q,--quiet", *quiet, "Only display volume names");
   cmd->add_option("--format", *format, "Format output: table, json, or a template such as '{{.Name}}'");
-  cmd->callback([&g, &exit_code, quiet, format] {
+  add_list_option(*cmd, "-f,--filter", *filters, "Provide filter values (e.g. \"dangling=true\")");
+  cmd->callback([&g, &exit_code, quiet, format, filters] {
+    const ListFilter filter(*filters, {"name", "label", "driver", "dangling"});
+    std::map<std::string, std::vector<std::string>> users;
+    if (filter.has("dangling")) users = volume_users(g)();
     // docker's tables give a column at least 10 characters with its padding: "DRIVER    ".
     std::vector<std::vector<std::string>> rows = {{"DRIVER ", "VOLUME NAME"}};
     for (const vol::Volume& v : volume_store_from(g).list()) {
+      const bool dangling = users.count(v.name) == 0;
+      const bool shown =
+          filter.any("name", [&](const std::string& x) { return v.name.find(x) != std::string::npos; }) &&
+          filter.any("driver", [&](const std::string& x) { return v.driver == x; }) &&
+          filter.any("dangling", [&](const std::string& x) {
+            if (x != "true" && x != "1" && x != "false" && x != "0")
+              throw Error("invalid filter 'dangling=" + x + "'", "use dangling=true or dangling=false");
+            return (x == "true" || x == "1") == dangling;
+          }) &&
+          filter.labels_match(v.labels);
+      if (!shown) continue;
       if (*quiet) fmt::print("{}\n", v.name);
       else if (*format == "json") fmt::print("{}\n", ls_fields(v).dump());
       else if (!format->empty() && *format != "table") fmt::print("{}\n", render_template(*format, ls_fields(v)));

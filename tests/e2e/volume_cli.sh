@@ -137,6 +137,21 @@ st volume rm named
 st image rm stt-vol:img
 rm -rf "$R/srv"
 
+# --- ls filters ---------------------------------------------------------------------------------------
+st volume create --label tier=db fa
+st volume create fb
+st container create --name fuser -v fa:/a --rootfs "$R" true
+st volume ls -q --filter dangling=true
+check "ls --filter dangling=true lists the volumes no container uses" out_is "$(printf 'data\nfb')"
+st volume ls -q -f label=tier=db
+check "ls --filter label=k=v" out_is "fa"
+st volume ls -q -f name=fa -f name=fb
+check "ls --filter values of one key are alternatives" out_is "$(printf 'fa\nfb')"
+st volume ls -f dangling=maybe
+check "a bad filter value is an error" eval '[[ $rc != 0 ]] && err_has "invalid filter '"'"'dangling=maybe'"'"'"'
+st container rm fuser
+st volume rm fa fb
+
 # --- volumes-from --------------------------------------------------------------------------------
 mkdir -p "$TMP/hostdir" && echo from-host >"$TMP/hostdir/h"
 st container create --name vsrc -v vf:/data -v "$TMP/hostdir:/host:ro" --rootfs "$R" true
