@@ -105,8 +105,11 @@ void Server::watch(int fd, uint64_t tag) {
 
 void Server::reload() {
   std::vector<std::string> problems;
-  // Watch first, then read: a change made during the read still wakes us.
-  auto first_watch = std::make_unique<RecordWatch>(networks_dir(options_.run_root), std::vector<std::string>{});
+  // Watch first, then read: a change made during the read still wakes us (the state
+  // directories known so far included; a container new in this read was created a
+  // moment ago and its next transition is seen by the watch made below).
+  auto first_watch = std::make_unique<RecordWatch>(networks_dir(options_.run_root),
+                                                   table_ ? table_->state_dirs : std::vector<std::string>{});
   auto records = load_records(options_.run_root, problems);
   for (const auto& p : problems) std::fprintf(stderr, "stack-dns: skipped a record: %s\n", p.c_str());
   auto table = std::make_shared<const Table>(build_table(records, container_is_live));

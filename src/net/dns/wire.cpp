@@ -205,6 +205,7 @@ std::optional<uint16_t> Writer::find_suffix(std::string_view suffix) const {
 }
 
 bool Writer::name(std::string_view dotted) {
+  if (!dotted.empty() && dotted.back() == '.') dotted.remove_suffix(1);  // "web." is "web" on the wire
   if (!valid_dotted(dotted)) return false;
   const size_t start = size_;
   // The suffixes written here become targets only once the name is whole: until then

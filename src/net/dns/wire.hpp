@@ -92,7 +92,8 @@ class Writer {
   bool u32(uint32_t v);
   bool bytes(std::span<const uint8_t> data);
   // A name, compressed against the names written before when a suffix matches
-  // (case-insensitively). False also for an invalid name (empty label, label > 63, > 253).
+  // (case-insensitively). One trailing dot is allowed ("web." is "web"). False also for
+  // an invalid name (empty label, label > 63, > 253).
   bool name(std::string_view dotted);
   // A resource record with rdata given as bytes, or as a name (PTR, CNAME, NS).
   bool record(std::string_view owner, uint16_t rtype, uint16_t rclass, uint32_t ttl, std::span<const uint8_t> rdata);

@@ -1,6 +1,9 @@
 // stack-dns against the real kernel, each test inside a network namespace of its own:
 // gateways 10.213.7.1 and 10.213.8.1 on lo, a fake upstream on 127.0.0.2.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>

@@ -158,11 +158,13 @@ TEST_CASE("the writer refuses invalid names", "[dns]") {
   Writer w(buffer);
   CHECK_FALSE(w.name("a..b"));
   CHECK_FALSE(w.name(".a"));
-  CHECK_FALSE(w.name("a."));
+  CHECK_FALSE(w.name("a.."));
   CHECK_FALSE(w.name(std::string(64, 'x')));
   CHECK(w.size() == 0);
   CHECK(w.name(std::string(63, 'x')));
   CHECK(w.size() == 65);
+  CHECK(w.name("b."));  // fully qualified: the same bytes as "b"
+  CHECK(w.size() == 65 + 3);
 }
 
 TEST_CASE("a write that does not fit leaves the buffer as it was", "[dns]") {
