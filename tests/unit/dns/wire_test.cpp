@@ -14,7 +14,7 @@ Message sample() {
   Message m;
   m.header.id = 0xBEEF;
   m.header.flags = flag::QR | flag::AA | flag::RD;
-  m.questions.push_back({"Web.Example", type::A, kClassIn});
+  m.questions.push_back({"web.example", type::A, kClassIn});
   Record a{"web.example", type::A, kClassIn, 5, {10, 89, 3, 2}, ""};
   Record aaaa{"web.example", type::AAAA, kClassIn, 5, std::vector<uint8_t>(16, 0xfd), ""};
   Record ptr{"2.3.89.10.in-addr.arpa", type::PTR, kClassIn, 5, {}, "web.example"};
