@@ -189,7 +189,7 @@ TEST_CASE("an invalid volume name in a -v spec is docker's error and makes nothi
   CHECK(t.store.list().empty());
 }
 
-TEST_CASE("-v /path makes a new anonymous volume each time and nocopy is read from the options", "[vol]") {
+TEST_CASE("a -v /path spec makes a new anonymous volume each time and nocopy is read from the options", "[vol]") {
   TempStore t;
   std::vector<std::string> specs = {"/data", "/data", "named:/n:ro,nocopy", "/host:/h"};
   const std::vector<VolumeMount> mounts = resolve_volume_mounts(t.store, specs);
