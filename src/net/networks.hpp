@@ -1,0 +1,125 @@
+// Networks: bridge networks and the per-container network sandboxes joined to them.
+// The contract between src/net (which implements it over netlink, IPAM records, the
+// firewall and stack-dns's records) and its callers: `stack network ...`,
+// `stack container run|create --network`, and the orchestrator.
+//
+// State: <root>/networks/<id>/network.json (one record per network) and IPAM allocations
+// under <root>/networks, guarded by flock so that concurrent stack commands never hand
+// out one address twice; sandboxes are network namespaces bind-mounted at
+// <run_root>/netns/<container-id>, kept across restarts and deleted with the container.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stack::net {
+
+class Firewall;
+
+struct IpamPool {
+  std::string subnet;    // IPv4 CIDR; "" = one from the default pools
+  std::string gateway;   // "" = the subnet's first address
+  std::string ip_range;  // "" = the whole subnet
+};
+
+struct NetworkSpec {
+  std::string name;
+  std::string driver = "bridge";  // only "bridge"
+  bool internal = false;
+  bool attachable = false;
+  std::vector<IpamPool> ipam;  // at most one IPv4 pool
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> options;  // driver_opts ("com.docker.network.driver.mtu")
+};
+
+struct NetworkInfo {
+  std::string id;  // 64 hex
+  std::string name;
+  std::string driver;
+  std::string bridge;  // "stk-" + 11 hex: at most 15 characters
+  std::string subnet;
+  std::string gateway;
+  std::string ip_range;
+  std::string created;  // RFC 3339
+  bool internal = false;
+  bool attachable = false;
+  int mtu = 1500;
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> options;
+};
+
+// One network a container joins.
+struct Attachment {
+  std::string network;                 // name or id
+  std::vector<std::string> aliases;    // extra DNS names on this network (service name, ...)
+  std::string ipv4_address;            // "" = the next free one
+  std::string mac_address;             // "" = derived from the address, as docker does
+  int priority = 0;                    // higher first: eth0 is the highest
+};
+
+struct SandboxRequest {
+  std::string container_id;    // 64 hex
+  std::string container_name;  // answered by stack-dns, first in its names (PTR)
+  std::string hostname;        // answered too
+  std::string state_file;      // the container's state.json: stack-dns answers only while it is running
+  std::vector<Attachment> networks;
+};
+
+struct Endpoint {
+  std::string network;     // name
+  std::string network_id;
+  std::string interface;   // "eth0", "eth1", ... in priority order
+  std::string ipv4;        // without prefix
+  int prefix_length = 0;
+  std::string gateway;
+  std::string mac;
+  std::vector<std::string> aliases;
+};
+
+struct Sandbox {
+  std::string container_id;
+  std::string netns_path;  // what the runtime joins
+  std::vector<Endpoint> endpoints;
+};
+
+class Networks {
+ public:
+  // `firewall` may be null (tests, and commands that never change rules).
+  Networks(std::string root, std::string run_root, Firewall* firewall);
+
+  // Creates the network (record, bridge up with its gateway, firewall rules, stack-dns
+  // record). A name already taken is a stack::Error.
+  NetworkInfo create(const NetworkSpec& spec);
+  // The existing network of that name (its bridge and rules recreated if the host lost
+  // them, after a reboot), or a new one.
+  NetworkInfo ensure(const NetworkSpec& spec);
+  std::optional<NetworkInfo> find(const std::string& name_or_id) const;  // exact name, id or unique id prefix
+  std::vector<NetworkInfo> list() const;
+  // The ids of the containers with a sandbox on the network.
+  std::vector<std::string> users(const std::string& name_or_id) const;
+  // A network in use is a stack::Error naming its containers; nothing is changed then.
+  void remove(const std::string& name_or_id);
+  // Removes every unused network whose labels include all of `labels`; returns the names.
+  std::vector<std::string> prune(const std::map<std::string, std::string>& labels);
+
+  // Makes the container's namespace with loopback up and one veth per attachment
+  // (created directly inside it), addresses, default route via the first network's
+  // gateway, DNS entries. All or nothing: a failure removes what was made.
+  Sandbox create_sandbox(const SandboxRequest& request);
+  std::optional<Sandbox> sandbox(const std::string& container_id) const;
+  // Joins one more network / leaves one (`network connect|disconnect`).
+  Endpoint connect(const std::string& container_id, const Attachment& attachment, const SandboxRequest& names);
+  void disconnect(const std::string& container_id, const std::string& network);
+  // Deletes the namespace, its veths, addresses and DNS entries. Best effort and
+  // idempotent: what is already gone is skipped.
+  void remove_sandbox(const std::string& container_id);
+
+ private:
+  std::string root_;
+  std::string run_root_;
+  Firewall* firewall_;
+};
+
+}  // namespace stack::net
