@@ -12,6 +12,7 @@ struct MountFlag {
   std::string type = "volume";  // docker's default
   std::string source, target, propagation, tmpfs_size, tmpfs_mode;
   bool read_only = false;
+  bool nocopy = false;  // volume-nocopy: no copy-up of the image's content
 };
 
 bool truth(const std::string& spec, const std::string& value) {
@@ -35,7 +36,8 @@ MountFlag parse(const std::string& spec) {
     else if (key == "tmpfs-size") m.tmpfs_size = value;
     else if (key == "tmpfs-mode") m.tmpfs_mode = value;
     else if (key == "volume-driver" && value == "local") continue;
-    else if (key == "volume-nocopy" || key == "consistency") continue;  // nothing to copy yet; macOS only
+    else if (key == "volume-nocopy") m.nocopy = truth(spec, value);
+    else if (key == "consistency") continue;  // macOS only
     else throw fail(key == "volume-opt" || key == "volume-label" || key == "volume-driver"
                         ? "\"" + key + "\" is not supported: create the volume first (stack volume create)"
                         : "unknown key \"" + key + "\"");
@@ -64,6 +66,7 @@ void add_mount_flag(const std::string& spec, std::vector<std::string>& volumes, 
   }
   std::string options = m.read_only ? "ro" : "";
   if (!m.propagation.empty()) options += (options.empty() ? "" : ",") + m.propagation;
+  if (m.nocopy && m.type == "volume") options += options.empty() ? "nocopy" : ",nocopy";
   volumes.push_back(m.source + ":" + m.target + (options.empty() ? "" : ":" + options));
 }
 

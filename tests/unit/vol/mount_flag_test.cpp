@@ -22,7 +22,9 @@ Specs expand(const std::string& spec) {
 TEST_CASE("a --mount of type=volume is a named volume spec, volume being the default type", "[vol]") {
   CHECK(expand("type=volume,source=data,target=/data").volumes == std::vector<std::string>{"data:/data"});
   CHECK(expand("src=data,dst=/data,readonly").volumes == std::vector<std::string>{"data:/data:ro"});
-  CHECK(expand("source=data,destination=/data,ro=false,volume-nocopy").volumes == std::vector<std::string>{"data:/data"});
+  CHECK(expand("source=data,destination=/data,ro=false,volume-nocopy").volumes ==
+        std::vector<std::string>{"data:/data:nocopy"});
+  CHECK(expand("source=data,target=/data,readonly,volume-nocopy=false").volumes == std::vector<std::string>{"data:/data:ro"});
 }
 
 TEST_CASE("a --mount of type=bind is a host path spec with its propagation", "[vol]") {
