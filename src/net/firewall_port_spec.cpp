@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
 
@@ -117,6 +118,23 @@ PortSpec exposed_port_spec(std::string_view exposed) {
   out.container_port = range.first;
   out.container_port_end = range.last;
   return out;
+}
+
+std::vector<PortSpec> with_exposed_ports(std::vector<PortSpec> given, const std::vector<std::string>& exposed) {
+  const auto covered = [&given](uint16_t port, const std::string& protocol) {
+    return std::any_of(given.begin(), given.end(), [&](const PortSpec& s) {
+      return s.protocol == protocol && s.container_port <= port && port <= std::max(s.container_port, s.container_port_end);
+    });
+  };
+  std::vector<PortSpec> added;
+  for (const auto& key : exposed) {
+    const PortSpec spec = exposed_port_spec(key);
+    for (uint32_t port = spec.container_port; port <= spec.container_port_end; ++port)
+      if (!covered(static_cast<uint16_t>(port), spec.protocol))
+        added.push_back({"", 0, 0, static_cast<uint16_t>(port), static_cast<uint16_t>(port), spec.protocol});
+  }
+  given.insert(given.end(), added.begin(), added.end());
+  return given;
 }
 
 std::string format_published(const PublishedPort& port) {

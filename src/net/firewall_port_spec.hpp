@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/firewall.hpp"
 
@@ -12,6 +13,10 @@ namespace stack::net {
 // An image's ExposedPorts key ("80/tcp", "53/udp", "8000-8010/tcp") as `-P` publishes
 // it: every address, random host ports. Throws stack::Error quoting the key.
 PortSpec exposed_port_spec(std::string_view exposed);
+
+// `-P`: `given` (the -p specs), then every port of `exposed` (the image's "80/tcp"
+// keys) that no given spec publishes already, each on a random host port.
+std::vector<PortSpec> with_exposed_ports(std::vector<PortSpec> given, const std::vector<std::string>& exposed);
 
 // "80/tcp -> 0.0.0.0:32768", the line of `docker port`.
 std::string format_published(const PublishedPort& port);

@@ -73,3 +73,12 @@ TEST_CASE("a published port prints as docker port prints it", "[firewall][port_s
   CHECK(format_published({"", 32768, 80, "tcp", "10.0.0.2", "br"}) == "80/tcp -> 0.0.0.0:32768");
   CHECK(format_published({"127.0.0.1", 53, 53, "udp", "10.0.0.2", "br"}) == "53/udp -> 127.0.0.1:53");
 }
+
+TEST_CASE("publish-all adds the image's exposed ports that no -p publishes", "[firewall][port_spec]") {
+  const auto specs = with_exposed_ports({parse_port_spec("8080:80")}, {"80/tcp", "81-82/tcp", "80/udp"});
+  REQUIRE(specs.size() == 4);
+  CHECK(specs[0] == spec("", 8080, 8080, 80, 80));
+  CHECK(specs[1] == spec("", 0, 0, 81, 81));
+  CHECK(specs[2] == spec("", 0, 0, 82, 82));
+  CHECK(specs[3] == spec("", 0, 0, 80, 80, "udp"));
+}
