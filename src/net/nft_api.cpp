@@ -80,10 +80,13 @@ class LibNftables final : public Nft {
     const NftApi& api = context();
     const unsigned flags = api.output_get_flags(ctx_);
     api.output_set_flags(ctx_, output == Output::Json ? flags | NFT_CTX_OUTPUT_JSON : flags & ~NFT_CTX_OUTPUT_JSON);
-    if (api.run_cmd_from_buffer(ctx_, commands.c_str()) != 0)
-      throw Error("nftables: " + trimmed(api.get_error_buffer(ctx_)),
-                  "stack needs the nf_tables kernel module and root (CAP_NET_ADMIN)");
+    const int rc = api.run_cmd_from_buffer(ctx_, commands.c_str());
+    // Reading a buffer also rewinds it: both are read every time, so that neither a
+    // listing nor an error message carries text of an earlier command.
     const char* out = api.get_output_buffer(ctx_);
+    const char* err = api.get_error_buffer(ctx_);
+    if (rc != 0)
+      throw Error("nftables: " + trimmed(err), "stack needs the nf_tables kernel module and root (CAP_NET_ADMIN)");
     return out == nullptr ? "" : out;
   }
 

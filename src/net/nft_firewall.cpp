@@ -151,10 +151,10 @@ void NftFirewall::apply(const FirewallState& state) {
 
 HostFilter NftFirewall::host_filter() {
   const auto tables = nlohmann::json::parse(nft_->run("list tables ip", Nft::Output::Json), nullptr, false);
+  if (!tables.is_object()) throw Error("nftables: cannot read the listing of the ip tables");
   bool filter = false;
-  if (tables.is_object())
-    for (const auto& item : tables.value("nftables", nlohmann::json::array()))
-      if (item.contains("table") && item["table"].value("name", "") == "filter") filter = true;
+  for (const auto& item : tables.value("nftables", nlohmann::json::array()))
+    if (item.contains("table") && item["table"].value("name", "") == "filter") filter = true;
   if (!filter) return {};
   return parse_host_filter(table_, nft_->run("list table ip filter", Nft::Output::Json));
 }
