@@ -7,6 +7,8 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sched.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,14 +78,19 @@ struct Namespace {
   TestProcess holder;
 };
 
-// One connection to address:port; what the server said, "" when nothing came.
-std::string fetch(const std::string& address, int port) {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+sockaddr_in address(const std::string& ip, int port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_port = htons(static_cast<uint16_t>(port));
-  ::inet_pton(AF_INET, address.c_str(), &a.sin_addr);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) < 0 && errno != EINPROGRESS) return "";
+  ::inet_pton(AF_INET, ip.c_str(), &a.sin_addr);
+  return a;
+}
+
+// One connection to address:port; what the server said, "" when nothing came.
+std::string fetch(const std::string& ip, int port) {
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  const sockaddr_in a = address(ip, port);
+  if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) < 0 && errno != EINPROGRESS) return "";
   std::string text;
   for (;;) {
     pollfd p{fd.get(), POLLIN, 0};
@@ -95,8 +102,42 @@ std::string fetch(const std::string& address, int port) {
   }
 }
 
-bool answers(const std::string& address, int port) {
-  return eventually([&] { return fetch(address, port) == "hello\n"; });
+bool answers(const std::string& ip, int port) {
+  return eventually([&] { return fetch(ip, port) == "hello\n"; });
+}
+
+// A UDP socket bound to ip:port inside the namespace of `pid` (it stays there after the
+// calling thread returns to its own).
+UniqueFd udp_socket_in(pid_t pid, const std::string& ip, int port) {
+  UniqueFd own(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+  UniqueFd target(::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
+  REQUIRE(::setns(target.get(), CLONE_NEWNET) == 0);
+  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  const sockaddr_in a = address(ip, port);
+  const int rc = ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a);
+  REQUIRE(::setns(own.get(), CLONE_NEWNET) == 0);
+  REQUIRE(rc == 0);
+  return fd;
+}
+
+bool readable(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 200) == 1;
+}
+
+// Sends "ping" to ip:port from a new socket; `server` answers "pong" to whoever it saw.
+bool udp_round_trip(int server, const std::string& ip, int port) {
+  UniqueFd client(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  const sockaddr_in to = address(ip, port);
+  if (::sendto(client.get(), "ping", 4, 0, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 4) return false;
+  if (!readable(server)) return false;
+  char buffer[16];
+  sockaddr_in from{};
+  socklen_t length = sizeof from;
+  if (::recvfrom(server, buffer, sizeof buffer, 0, reinterpret_cast<sockaddr*>(&from), &length) != 4) return false;
+  ::sendto(server, "pong", 4, 0, reinterpret_cast<const sockaddr*>(&from), length);
+  return readable(client.get()) && ::recv(client.get(), buffer, sizeof buffer, 0) == 4 &&
+         std::string(buffer, 4) == "pong";
 }
 
 struct TempDir {
@@ -163,10 +204,8 @@ TEST_CASE("a host port in use by a process is refused and nothing is published",
   Setup s;
   s.firewall->add_network({"fwtest_default", "stkfw0", "10.213.91.0/24", false});
   UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(18081);
-  REQUIRE(::bind(listener.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  const sockaddr_in a = address("0.0.0.0", 18081);
+  REQUIRE(::bind(listener.get(), reinterpret_cast<const sockaddr*>(&a), sizeof a) == 0);
   REQUIRE(::listen(listener.get(), 1) == 0);
   CHECK_THROWS_WITH(s.firewall->publish(kOwner, "10.213.91.2", "stkfw0", {parse_port_spec("18081:80")}),
                     Catch::Contains("0.0.0.0:18081/tcp is already in use"));
@@ -200,4 +239,35 @@ TEST_CASE("another host reaches a published port through Docker's FORWARD policy
   s.firewall->remove_network("stkfw0");
   CHECK_FALSE(s.table_exists());
   CHECK(run({"/bin/sh", "-c", "nft list chain ip filter DOCKER-USER | grep -q stkfw0"}) == 1);
+}
+
+TEST_CASE("a published udp port answers on 127.0.0.1 and the host's own address", "[firewall]") {
+  Setup s;
+  s.firewall->add_network({"fwtest_default", "stkfw0", "10.213.91.0/24", false});
+  const UniqueFd server = udp_socket_in(s.container.holder.pid(), "10.213.91.2", 5353);
+  s.firewall->publish(kOwner, "10.213.91.2", "stkfw0", {parse_port_spec("15353:5353/udp")});
+  CHECK(eventually([&] { return udp_round_trip(server.get(), "127.0.0.1", 15353); }));
+  CHECK(eventually([&] { return udp_round_trip(server.get(), "10.213.90.1", 15353); }));
+  s.firewall->remove_network("stkfw0");
+  CHECK_FALSE(s.table_exists());
+}
+
+TEST_CASE("containers of two stack networks reach each other only through published ports", "[firewall]") {
+  Setup s;
+  sh("ip link add stkfw1 type bridge && ip addr add 10.213.93.1/24 dev stkfw1 && ip link set stkfw1 up");
+  Namespace second;
+  second.link("vfw1", "10.213.93.2/24", "10.213.93.1");
+  sh("ip link set vfw1 master stkfw1 up");
+  s.firewall->add_network({"fwtest_default", "stkfw0", "10.213.91.0/24", false});
+  s.firewall->add_network({"fwtest_back", "stkfw1", "10.213.93.0/24", false});
+  s.firewall->publish(kOwner, "10.213.91.2", "stkfw0", {parse_port_spec("18084:80")});
+
+  const std::string published = second.in("busybox nc 10.213.90.1 18084 </dev/null | grep -q hello");
+  CHECK(eventually([&] { return run({"/bin/sh", "-c", published}) == 0; }));
+  CHECK(run({"/bin/sh", "-c", second.in("busybox nc -w 1 10.213.91.2 80 </dev/null 2>/dev/null | grep -q hello")}) != 0);
+  s.firewall->remove_network("stkfw1");  // no isolation once it is no stack network
+  const std::string direct = second.in("busybox nc -w 1 10.213.91.2 80 </dev/null | grep -q hello");
+  CHECK(eventually([&] { return run({"/bin/sh", "-c", direct}) == 0; }));
+  s.firewall->remove_network("stkfw0");
+  CHECK_FALSE(s.table_exists());
 }
