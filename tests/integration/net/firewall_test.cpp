@@ -271,3 +271,21 @@ TEST_CASE("containers of two stack networks reach each other only through publis
   s.firewall->remove_network("stkfw0");
   CHECK_FALSE(s.table_exists());
 }
+
+TEST_CASE("a container of an internal network reaches nothing outside its bridge", "[firewall]") {
+  Setup s;
+  Namespace other;
+  other.link("vfwo0", "10.213.92.2/24", "10.213.92.1");
+  sh("ip addr add 10.213.92.1/24 dev vfwo0 && ip link set vfwo0 up");
+  TestProcess other_server({"/usr/bin/nsenter", "-t", std::to_string(other.holder.pid()), "-n", kBusybox, "nc", "-ll",
+                            "-p", "81", "-e", kBusybox, "echo", "hello"},
+                           -1, "");
+  REQUIRE(answers("10.213.92.2", 81));  // the other host serves (so a refusal below is the firewall's)
+  s.firewall->add_network({"fwtest_back", "stkfw0", "10.213.91.0/24", true});
+  CHECK(run({"/bin/sh", "-c", s.container.in("busybox nc -w 1 10.213.92.2 81 </dev/null 2>/dev/null | grep -q hello")}) != 0);
+  s.firewall->add_network({"fwtest_back", "stkfw0", "10.213.91.0/24", false});  // the same bridge, not internal
+  const std::string outbound = s.container.in("busybox nc -w 1 10.213.92.2 81 </dev/null | grep -q hello");
+  CHECK(eventually([&] { return run({"/bin/sh", "-c", outbound}) == 0; }));
+  s.firewall->remove_network("stkfw0");
+  CHECK_FALSE(s.table_exists());
+}
