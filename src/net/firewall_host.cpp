@@ -56,6 +56,11 @@ class SystemFirewallHost final : public FirewallHost {
     return text;
   }
 
+  bool legacy_iptables_filter() override {
+    const auto names = base::read_file_if_exists("/proc/net/ip_tables_names");
+    return names && (*names == "filter\n" || names->find("filter\n") != std::string::npos);
+  }
+
   void set_sysctl(const std::string& name, const std::string& value) override {
     const std::string path = sysctl_path(name);
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));

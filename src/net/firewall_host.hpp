@@ -24,6 +24,9 @@ class FirewallHost {
   // names may hold dots); nullopt when it does not exist.
   virtual std::optional<std::string> sysctl(const std::string& name) = 0;
   virtual void set_sysctl(const std::string& name, const std::string& value) = 0;
+  // True when iptables-legacy has a filter table (/proc/net/ip_tables_names): rules that
+  // nftables cannot see or change, Docker's FORWARD policy DROP perhaps among them.
+  virtual bool legacy_iptables_filter() = 0;
 };
 
 // The real host (the calling thread's network namespace).

@@ -61,10 +61,17 @@ NftFirewall::NftFirewall(const std::string& run_root, std::unique_ptr<Nft> nft, 
 void NftFirewall::add_network(const NetworkRules& network) {
   check_record_name("bridge", network.bridge);
   check_subnet(network);
+  bool added = false;
   change([&](FirewallState& state) {
+    added = state.networks.count(network.bridge) == 0;
     state.networks[network.bridge] = network;
     return true;  // applied even when recorded already: restores rules the host lost
   });
+  if (added && notice_ && host_->legacy_iptables_filter())
+    notice_(fmt::format("iptables-legacy rules are present, which stack cannot see: if their FORWARD policy is DROP "
+                        "(Docker's), network {} needs `iptables -I FORWARD -i {} -j ACCEPT` and "
+                        "`iptables -I FORWARD -o {} -j ACCEPT`",
+                        network.name, network.bridge, network.bridge));
 }
 
 void NftFirewall::remove_network(const std::string& bridge) {

@@ -25,12 +25,15 @@ class FakeFirewallHost final : public FirewallHost {
   }
   void set_sysctl(const std::string& name, const std::string& value) override { sysctls[name] = value; }
 
+  bool legacy_iptables_filter() override { return legacy_filter; }
+
   void add_bridge(const std::string& bridge) { sysctls["net/ipv4/conf/" + bridge + "/route_localnet"] = "0"; }
 
   std::set<std::pair<std::string, uint16_t>> busy;                   // {protocol, port}: on every address
   std::set<std::tuple<std::string, std::string, uint16_t>> busy_on;  // {protocol, host_ip, port}
   std::pair<uint16_t, uint16_t> ephemeral{40000, 40009};
   std::map<std::string, std::string> sysctls{{"net/ipv4/ip_forward", "0"}};
+  bool legacy_filter = false;
   int probes = 0;
 };
 

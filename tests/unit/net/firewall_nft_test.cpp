@@ -58,6 +58,15 @@ TEST_CASE("adding a network is one transaction and turns ip_forward on once, wit
   CHECK(f.notices.size() == 1);
 }
 
+TEST_CASE("iptables-legacy rules, invisible to nftables, are announced once per new network", "[firewall][nft]") {
+  Fixture f;
+  f.host->legacy_filter = true;
+  f.firewall->add_network(kNetwork);
+  f.firewall->add_network(kNetwork);
+  REQUIRE(f.notices.size() == 2);  // ip_forward, then this
+  CHECK_THAT(f.notices[1], Contains("iptables-legacy") && Contains("iptables -I FORWARD -i stk-a -j ACCEPT"));
+}
+
 TEST_CASE("an internal network alone needs no forwarding", "[firewall][nft]") {
   Fixture f;
   f.firewall->add_network({"p_back", "stk-i", "10.213.2.0/24", true});
