@@ -22,6 +22,7 @@ struct NetworkRules {
   std::string bridge;   // the Linux bridge ("stk-0123abcd45e")
   std::string subnet;   // IPv4 CIDR ("10.89.3.0/24")
   bool internal = false;  // no masquerade, no route out, no published ports
+  bool operator==(const NetworkRules&) const = default;
 };
 
 // A `-p` / compose `ports:` request. Ports 0 mean "any free port" on the host side.

@@ -1,0 +1,49 @@
+#include "cli/port_publish.hpp"
+
+#include <fmt/format.h>
+
+#include "cli/container_flags.hpp"
+#include "engine/layout.hpp"
+#include "net/firewall_port_spec.hpp"
+
+namespace stack::cli {
+namespace {
+
+std::unique_ptr<net::Firewall> firewall_from(const GlobalOptions& global) {
+  return net::make_firewall(engine::resolve_roots(global.root, global.run_root).run_root,
+                            [](const std::string& text) { fmt::print(stderr, "{}\n", text); });
+}
+
+}  // namespace
+
+void add_publish_flags(CLI::App& cmd, PublishFlags& flags) {
+  add_list_option(cmd, "-p,--publish", flags.publish, "Publish a container's port(s) to the host")
+      ->check([](const std::string& value) {
+        net::parse_port_spec(value);  // throws stack::Error quoting the value
+        return std::string();
+      });
+  cmd.add_flag("-P,--publish-all", flags.publish_all, "Publish all exposed ports to random ports");
+}
+
+std::vector<net::PortSpec> publish_specs(const PublishFlags& flags, const std::vector<std::string>& exposed_ports) {
+  std::vector<net::PortSpec> specs;
+  for (const auto& value : flags.publish) specs.push_back(net::parse_port_spec(value));
+  return flags.publish_all ? net::with_exposed_ports(std::move(specs), exposed_ports) : specs;
+}
+
+std::vector<net::PublishedPort> publish_ports(const GlobalOptions& global, const std::string& container_id,
+                                              const std::string& container_ip, const std::string& bridge,
+                                              const std::vector<net::PortSpec>& specs) {
+  if (specs.empty()) return {};
+  return firewall_from(global)->publish(container_id, container_ip, bridge, specs);
+}
+
+void unpublish_ports(const GlobalOptions& global, const std::string& container_id) {
+  firewall_from(global)->unpublish(container_id);
+}
+
+std::vector<net::PublishedPort> published_ports(const GlobalOptions& global, const std::string& container_id) {
+  return firewall_from(global)->published(container_id);
+}
+
+}  // namespace stack::cli

@@ -1,0 +1,147 @@
+#include "net/nft_rules.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "base/error.hpp"
+
+namespace stack::net {
+namespace {
+
+// Bridges that have published ports: they get route_localnet and its guard.
+std::set<std::string> publishing_bridges(const FirewallState& state) {
+  std::set<std::string> out;
+  for (const auto& [owner, ports] : state.ports)
+    for (const auto& p : ports) out.insert(p.bridge);
+  return out;
+}
+
+void append_set(std::string& out, const FirewallState& state) {
+  out += "\tset bridges {\n\t\ttype ifname\n";
+  std::string elements;
+  for (const auto& [bridge, n] : state.networks) elements += fmt::format("{}\"{}\"", elements.empty() ? "" : ", ", bridge);
+  if (!elements.empty()) out += fmt::format("\t\telements = {{ {} }}\n", elements);
+  out += "\t}\n";
+}
+
+void append_nat(std::string& out, const FirewallState& state) {
+  out += "\tchain raw_prerouting {\n\t\ttype filter hook prerouting priority raw; policy accept;\n";
+  for (const auto& bridge : publishing_bridges(state))
+    out += fmt::format("\t\tiifname \"{}\" ip daddr 127.0.0.0/8 drop\n", bridge);
+  out += "\t}\n";
+  // Containers' DNS (stack-dns on each gateway, port 53) is never taken by a published port 53.
+  out += "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
+         "\t\tiifname @bridges meta l4proto { tcp, udp } th dport 53 return\n"
+         "\t\tfib daddr type local jump published\n\t}\n";
+  out += "\tchain output {\n\t\ttype nat hook output priority -100; policy accept;\n"
+         "\t\tfib daddr type local jump published\n\t}\n";
+  out += "\tchain published {\n";
+  for (const auto& [owner, ports] : state.ports)
+    for (const auto& p : ports)
+      out += fmt::format("\t\t{}{} dport {} dnat to {}:{} comment \"{}\"\n",
+                         p.host_ip.empty() ? "" : fmt::format("ip daddr {} ", p.host_ip), p.protocol, p.host_port,
+                         p.container_ip, p.container_port, owner);
+  out += "\t}\n";
+}
+
+void append_postrouting(std::string& out, const FirewallState& state) {
+  out += "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n";
+  for (const auto& [bridge, n] : state.networks)
+    if (!n.internal) out += fmt::format("\t\tip saddr {} oifname != \"{}\" masquerade\n", n.subnet, bridge);
+  for (const auto& bridge : publishing_bridges(state)) {
+    out += fmt::format("\t\toifname \"{}\" ip saddr 127.0.0.0/8 masquerade\n", bridge);
+    if (auto n = state.networks.find(bridge); n != state.networks.end())
+      out += fmt::format("\t\toifname \"{}\" ip saddr {} ct status dnat masquerade\n", bridge, n->second.subnet);
+  }
+  out += "\t}\n";
+}
+
+void append_forward(std::string& out, const FirewallState& state) {
+  out += "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n";
+  for (const auto& [bridge, n] : state.networks)
+    if (n.internal)
+      out += fmt::format("\t\tiifname \"{0}\" oifname != \"{0}\" drop\n\t\toifname \"{0}\" iifname != \"{0}\" drop\n",
+                         bridge);
+  out += "\t\tct status dnat accept\n";
+  for (const auto& [bridge, n] : state.networks)
+    if (!n.internal) out += fmt::format("\t\tiifname \"{0}\" oifname != \"{0}\" oifname @bridges drop\n", bridge);
+  for (const auto& [bridge, n] : state.networks)
+    out += n.internal ? fmt::format("\t\tiifname \"{0}\" oifname \"{0}\" accept\n", bridge)
+                      : fmt::format("\t\tiifname \"{0}\" accept\n\t\toifname \"{0}\" accept\n", bridge);
+  out += "\t}\n";
+}
+
+// Our accept rules for iptables' filter table, by their comment (unique per rule).
+std::vector<std::pair<std::string, std::string>> wanted_filter_rules(const std::string& table,
+                                                                     const FirewallState& state) {
+  std::vector<std::pair<std::string, std::string>> out;  // comment, match
+  for (const auto& [bridge, n] : state.networks) {
+    if (n.internal) {
+      out.emplace_back(fmt::format("{} {} within", table, bridge), fmt::format("iifname \"{0}\" oifname \"{0}\"", bridge));
+    } else {
+      out.emplace_back(fmt::format("{} {} in", table, bridge), fmt::format("iifname \"{}\"", bridge));
+      out.emplace_back(fmt::format("{} {} out", table, bridge), fmt::format("oifname \"{}\"", bridge));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string table_commands(const std::string& table, const FirewallState& state) {
+  // "add" then "delete": the table goes whether or not it was there, in the same
+  // transaction that makes it anew.
+  std::string out = fmt::format("add table ip {0}\ndelete table ip {0}\n", table);
+  if (state.networks.empty() && state.ports.empty()) return out;
+  out += fmt::format("table ip {} {{\n", table);
+  append_set(out, state);
+  append_nat(out, state);
+  append_postrouting(out, state);
+  append_forward(out, state);
+  out += "}\n";
+  return out;
+}
+
+HostFilter parse_host_filter(const std::string& table, const std::string& json_listing) {
+  HostFilter filter;
+  const std::string prefix = table + " ";
+  try {
+    const auto listing = nlohmann::json::parse(json_listing);
+    bool docker_user = false, forward = false;
+    for (const auto& item : listing.value("nftables", nlohmann::json::array())) {
+      if (auto chain = item.find("chain"); chain != item.end()) {
+        const std::string name = chain->value("name", "");
+        docker_user = docker_user || name == "DOCKER-USER";
+        forward = forward || name == "FORWARD";
+      }
+      if (auto rule = item.find("rule"); rule != item.end()) {
+        const std::string comment = rule->value("comment", "");
+        if (comment.rfind(prefix, 0) == 0)
+          filter.ours.push_back({rule->value("chain", ""), rule->value("handle", uint64_t{0}), comment});
+      }
+    }
+    filter.chain = docker_user ? "DOCKER-USER" : forward ? "FORWARD" : "";
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("nftables: cannot read the listing of table ip filter: ") + e.what());
+  }
+  return filter;
+}
+
+std::string host_filter_commands(const std::string& table, const HostFilter& filter, const FirewallState& state) {
+  const auto wanted = wanted_filter_rules(table, filter.chain.empty() ? FirewallState{} : state);
+  std::string out;
+  std::set<std::string> kept;
+  for (const auto& rule : filter.ours) {
+    const bool still_wanted = rule.chain == filter.chain &&
+                              std::any_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == rule.comment; });
+    if (still_wanted && kept.insert(rule.comment).second) continue;
+    out += fmt::format("delete rule ip filter {} handle {}\n", rule.chain, rule.handle);
+  }
+  for (const auto& [comment, match] : wanted)
+    if (!kept.count(comment))
+      out += fmt::format("insert rule ip filter {} {} accept comment \"{}\"\n", filter.chain, match, comment);
+  return out;
+}
+
+}  // namespace stack::net
