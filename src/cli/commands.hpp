@@ -22,6 +22,8 @@ void add_image_io_commands(CLI::App& family, const GlobalOptions& global, int& e
 void add_image_registry_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);  // pull, push
 // `stack volume ...` (volume_cmd.cpp).
 void add_volume_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+// `stack network ...` (network_cmd.cpp).
+void add_network_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 // `stack login|logout` (image_registry_cmd.cpp).
 void add_login_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);
 

@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/container_engine.hpp"
 #include "cli/interaction.hpp"
+#include "cli/network_attach.hpp"
 #include "cli/volume_engine.hpp"
 
 namespace stack::cli {
@@ -107,6 +108,7 @@ void add_rm(CLI::App& family, const GlobalOptions& g, int& exit_code) {
     exit_code = for_each_container(g, t->refs, [&](engine::Containers& c, const std::string& id, const std::string& ref) {
       const std::vector<std::string> used = c.view(id).config.volumes;
       c.remove(id, *force);
+      release_network(g, id);
       if (*volumes) remove_anonymous_volumes(g, used);
       fmt::print("{}\n", ref);
     });

@@ -106,7 +106,8 @@ void add_security_flags(CLI::App& cmd, CreateRequest& r) {
   add_list(cmd, "--device", r.devices, "Add a host device to the container");
   add_list(cmd, "--ulimit", r.ulimits, "Ulimit options");
   add_map(cmd, "--sysctl", r.sysctls, false, "Sysctl options");
-  add_single(cmd, "--network,--net", r.network, "Connect a container to a network (none, host, or a netns path)");
+  add_single(cmd, "--network,--net", r.network,
+             "Connect a container to a network (default \"bridge\"; a network, none, host, container:NAME)");
 }
 
 void add_resource_flags(CLI::App& cmd, CreateRequest& r) {
@@ -204,6 +205,16 @@ CLI::Option* add_list_option(CLI::App& cmd, const std::string& names, std::vecto
   return cmd.add_option(names, into, description)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+void add_network_flags(CLI::App& cmd, NetworkFlags& f) {
+  add_single(cmd, "--ip", f.ip, "IPv4 address (e.g., 172.30.100.104)");
+  add_single(cmd, "--mac-address", f.mac, "Container MAC address (e.g., 92:d0:c6:0a:29:33)");
+  add_list(cmd, "--network-alias", f.aliases, "Add network-scoped alias for the container");
+  add_list(cmd, "--add-host", f.add_hosts, "Add a custom host-to-IP mapping (host:ip)");
+  add_list(cmd, "--dns", f.dns, "Set custom DNS servers");
+  add_list(cmd, "--dns-search", f.dns_search, "Set custom DNS search domains");
+  add_list(cmd, "--dns-option,--dns-opt", f.dns_options, "Set DNS options");
 }
 
 void add_create_flags(CLI::App& cmd, CreateRequest& request) {

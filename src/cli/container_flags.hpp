@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/network_attach.hpp"
 #include "engine/container_create.hpp"
 
 namespace stack::cli {
@@ -35,6 +36,10 @@ namespace stack::cli {
 // Errors (bad env file, bad duration, KEY=VAL missing '=') are thrown as stack::Error
 // from the parse, naming the flag and the value.
 void add_create_flags(CLI::App& cmd, engine::CreateRequest& request);
+
+// --ip, --mac-address, --network-alias, --add-host, --dns, --dns-search, --dns-option (and
+// --dns-opt): the network flags beyond --network, applied by attach_network.
+void add_network_flags(CLI::App& cmd, NetworkFlags& flags);
 
 // A repeatable flag with one value per occurrence, every occurrence kept in order
 // (CLI11's vector options would otherwise swallow the positionals that follow:

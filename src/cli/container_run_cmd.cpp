@@ -19,6 +19,7 @@
 #include "cli/container_engine.hpp"
 #include "cli/container_flags.hpp"
 #include "cli/image_engine.hpp"
+#include "cli/network_attach.hpp"
 #include "cli/transfer_display.hpp"
 #include "cli/volume_engine.hpp"
 #include "engine/image/reference.hpp"
@@ -43,6 +44,7 @@ struct RunCli {
   std::optional<base::FileLock> volume_lock;
   std::vector<std::string> image_volumes;     // the image's VOLUMEs (anonymous volumes)
   std::vector<std::string> new_anonymous;     // made for this container: gone if it is not made
+  NetworkFlags network;
   void release_locks() {
     image_lock.reset();
     volume_lock.reset();
@@ -169,6 +171,14 @@ void take_positionals(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
     take_image(g, cmd, from, o);
   }
   take_volumes(g, o);
+  if (cmd.count("--network") == 0) r.network = "bridge";  // docker's default network
+  attach_network(g, r, o.network);
+}
+
+// A container that was not made leaves no network behind either.
+void undo_network(const GlobalOptions& g, RunCli& o) {
+  release_network(g, o.request.id);
+  o.request.id.clear();
 }
 
 int exit_code_for_start_error(const Error& e) {
@@ -191,16 +201,22 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
     if (!o.detach) {
       const int code = containers.run_attached(o.request, o.request.stdin_open ? 0 : -1, o.request.tty && isatty(0),
                                                [&o] { o.release_locks(); });
-      if (o.request.auto_remove) remove_new_anonymous(g, o);  // docker's --rm takes them along
+      if (o.request.auto_remove) {
+        remove_new_anonymous(g, o);  // docker's --rm takes them along
+        undo_network(g, o);
+      }
       return code;
     }
   } catch (const engine::CreateError& e) {
     print_error(e);
     remove_new_anonymous(g, o);
+    undo_network(g, o);
     return 125;
   } catch (const Error& e) {
     print_error(e);
     remove_new_anonymous(g, o);  // those a container still uses stay
+    if (!o.request.id.empty() && !std::filesystem::exists(containers.layout().container_dir(o.request.id) + "/config.json"))
+      undo_network(g, o);
     return exit_code_for_start_error(e);
   }
   std::string id;
@@ -210,6 +226,7 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
   } catch (const Error& e) {
     print_error(e);
     remove_new_anonymous(g, o);
+    undo_network(g, o);
     return 125;
   }
   try {
@@ -223,6 +240,7 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
         containers.remove(id, true);
       } catch (const Error&) {
       }
+      undo_network(g, o);
     }
     return exit_code_for_start_error(e);
   }
@@ -231,14 +249,16 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
 // docker run's ~60 flags make CLI11 build as many option objects, a visible part of a
 // container's start: they are registered only when the command line names the command
 // (its own --help included), and `stack container --help` lists it all the same.
-void add_flags_if_named(CLI::App& cmd, engine::CreateRequest& request) {
-  if (command_line_mentions(cmd.get_name())) add_create_flags(cmd, request);
+void add_flags_if_named(CLI::App& cmd, RunCli& o) {
+  if (!command_line_mentions(cmd.get_name())) return;
+  add_create_flags(cmd, o.request);
+  add_network_flags(cmd, o.network);
 }
 
 void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   auto o = std::make_shared<RunCli>();
   auto* cmd = family.add_subcommand("create", "Create a new container");
-  add_flags_if_named(*cmd, o->request);
+  add_flags_if_named(*cmd, *o);
   cmd->add_option("--pull", o->pull, "Pull image before creating (\"always\", \"missing\", \"never\")");
   cmd->callback([&g, &exit_code, o, cmd] {
     engine::Containers containers = containers_from(g);
@@ -247,6 +267,7 @@ void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
       fmt::print("{}\n", containers.create(o->request));
     } catch (const Error&) {
       remove_new_anonymous(g, *o);
+      undo_network(g, *o);
       throw;
     }
     o->release_locks();
@@ -257,7 +278,7 @@ void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
 void add_run(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   auto o = std::make_shared<RunCli>();
   auto* cmd = family.add_subcommand("run", "Create and run a new container");
-  add_flags_if_named(*cmd, o->request);
+  add_flags_if_named(*cmd, *o);
   cmd->add_flag("-d,--detach", o->detach, "Run container in background and print container ID");
   cmd->add_option("--pull", o->pull, "Pull image before running (\"always\", \"missing\", \"never\")");
   cmd->callback([&g, &exit_code, o, cmd] { exit_code = run(g, *cmd, *o); });

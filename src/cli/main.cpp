@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   stack::cli::add_container_command(app, global, exit_code);
   stack::cli::add_image_command(app, global, exit_code);
   stack::cli::add_volume_command(app, global, exit_code);
+  stack::cli::add_network_command(app, global, exit_code);
   stack::cli::add_login_commands(app, global, exit_code);
   app.parse_complete_callback([&] { setup_logging(global.log_level); });
 

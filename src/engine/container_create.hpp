@@ -20,6 +20,9 @@
 namespace stack::engine {
 
 struct CreateRequest {
+  // "" -> a new random id. Chosen by a caller that prepares something under the id
+  // before the container exists (its network namespace: net/container_network.hpp).
+  std::string id;
   std::string name;      // "" -> a generated name
   std::string rootfs;    // a local root filesystem directory (the single lower layer)
   std::string image;     // an image reference (images are resolved by the caller into lower_dirs)

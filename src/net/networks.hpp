@@ -10,6 +10,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,21 +18,24 @@
 namespace stack::net {
 
 class Firewall;
+class Netlink;
+struct SandboxRecord;
+struct NetworkPaths;
 
 struct IpamPool {
-  std::string subnet;    // IPv4 CIDR; "" = one from the default pools
-  std::string gateway;   // "" = the subnet's first address
-  std::string ip_range;  // "" = the whole subnet
+  std::string subnet{};    // IPv4 CIDR; "" = one from the default pools
+  std::string gateway{};   // "" = the subnet's first address
+  std::string ip_range{};  // "" = the whole subnet
 };
 
 struct NetworkSpec {
-  std::string name;
+  std::string name{};
   std::string driver = "bridge";  // only "bridge"
   bool internal = false;
   bool attachable = false;
-  std::vector<IpamPool> ipam;  // at most one IPv4 pool
-  std::map<std::string, std::string> labels;
-  std::map<std::string, std::string> options;  // driver_opts ("com.docker.network.driver.mtu")
+  std::vector<IpamPool> ipam{};  // at most one IPv4 pool
+  std::map<std::string, std::string> labels{};
+  std::map<std::string, std::string> options{};  // driver_opts ("com.docker.network.driver.mtu")
 };
 
 struct NetworkInfo {
@@ -52,19 +56,19 @@ struct NetworkInfo {
 
 // One network a container joins.
 struct Attachment {
-  std::string network;                 // name or id
-  std::vector<std::string> aliases;    // extra DNS names on this network (service name, ...)
-  std::string ipv4_address;            // "" = the next free one
-  std::string mac_address;             // "" = derived from the address, as docker does
+  std::string network{};                 // name or id
+  std::vector<std::string> aliases{};    // extra DNS names on this network (service name, ...)
+  std::string ipv4_address{};            // "" = the next free one
+  std::string mac_address{};             // "" = derived from the address, as docker does
   int priority = 0;                    // higher first: eth0 is the highest
 };
 
 struct SandboxRequest {
-  std::string container_id;    // 64 hex
-  std::string container_name;  // answered by stack-dns, first in its names (PTR)
-  std::string hostname;        // answered too
-  std::string state_file;      // the container's state.json: stack-dns answers only while it is running
-  std::vector<Attachment> networks;
+  std::string container_id{};    // 64 hex
+  std::string container_name{};  // answered by stack-dns, first in its names (PTR)
+  std::string hostname{};        // answered too
+  std::string state_file{};      // the container's state.json: stack-dns answers only while it is running
+  std::vector<Attachment> networks{};
 };
 
 struct Endpoint {
@@ -88,6 +92,8 @@ class Networks {
  public:
   // `firewall` may be null (tests, and commands that never change rules).
   Networks(std::string root, std::string run_root, Firewall* firewall);
+  // The same over another kernel interface (unit tests: testing/fake_netlink.hpp).
+  Networks(std::string root, std::string run_root, Firewall* firewall, std::shared_ptr<Netlink> netlink);
 
   // Creates the network (record, bridge up with its gateway, firewall rules, stack-dns
   // record). A name already taken is a stack::Error.
@@ -116,10 +122,26 @@ class Networks {
   // idempotent: what is already gone is skipped.
   void remove_sandbox(const std::string& container_id);
 
+  const std::string& root() const { return root_; }
+  const std::string& run_root() const { return run_root_; }
+
  private:
+  NetworkPaths paths() const;
+  Netlink& netlink();
+  NetworkInfo create_locked(const NetworkSpec& spec);
+  // Recreates the bridge, its rules and its DNS record when the host lost them.
+  void bring_up(const NetworkInfo& network, bool force);
+  // Removes the sandboxes whose container's state directory is gone.
+  void sweep_locked();
+  // Best effort: every step tried; the failures, joined, or "".
+  std::string teardown_locked(const SandboxRecord& record);
+  Endpoint add_endpoint(SandboxRecord& record, const NetworkInfo& network, const Attachment& attachment, bool route);
+  void publish_names(const SandboxRecord& record, const Endpoint& endpoint);
+
   std::string root_;
   std::string run_root_;
   Firewall* firewall_;
+  std::shared_ptr<Netlink> netlink_;  // made on first use: reading commands never open netlink
 };
 
 }  // namespace stack::net

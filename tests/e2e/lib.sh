@@ -47,6 +47,8 @@ make_busybox_rootfs() {
 # ($PARENT) its containers were made under.
 remove_test_containers() {
   "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1
+  # then their networks (the default "bridge" included): bridges, namespaces and stack-dns go with them
+  "$STACK" network ls -q 2>/dev/null | xargs -r "$STACK" network rm >/dev/null 2>&1
   local d
   for d in /sys/fs/cgroup/*/"$PARENT" /sys/fs/cgroup/"$PARENT"; do [[ -d $d ]] && rmdir "$d" 2>/dev/null; done
   return 0

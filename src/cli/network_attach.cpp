@@ -1,0 +1,90 @@
+#include "cli/network_attach.hpp"
+
+#include <filesystem>
+
+#include "base/error.hpp"
+#include "base/random_id.hpp"
+#include "cli/container_engine.hpp"
+#include "cli/network_engine.hpp"
+#include "net/container_network.hpp"
+
+namespace stack::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// container:NAME shares that container's namespace and its /etc files.
+void join_container(const GlobalOptions& g, engine::CreateRequest& r, const std::string& ref) {
+  engine::Containers containers = containers_from(g);
+  const std::string other = containers.resolve(ref);
+  std::string path;
+  for (const auto& ns : containers.spec(other).namespaces)
+    if (ns.type == "network") path = ns.path;
+  if (path.empty())
+    throw Error("cannot join the network of container " + ref + ": it has no network namespace of its own to share");
+  r.network = path;
+  const std::string dir = containers.layout().container_dir(other);
+  for (const char* file : {"hosts", "resolv.conf", "hostname"})
+    if (fs::exists(dir + "/" + file)) r.volumes.push_back(dir + "/" + file + ":/etc/" + file);
+}
+
+net::EtcOptions etc_options(const engine::CreateRequest& r, const NetworkFlags& f) {
+  net::EtcOptions etc;
+  etc.hostname = r.hostname;
+  etc.domainname = r.domainname;
+  etc.extra_hosts = f.add_hosts;
+  etc.dns = f.dns;
+  etc.dns_search = f.dns_search;
+  etc.dns_opt = f.dns_options;
+  return etc;
+}
+
+}  // namespace
+
+void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const NetworkFlags& f) {
+  const std::string mode = r.network.empty() ? "bridge" : r.network;
+  if (mode.starts_with("/")) return;
+  if (mode.starts_with("container:")) return join_container(g, r, mode.substr(10));
+  const bool own = mode != "none" && mode != "host";
+  if (!own && (!f.ip.empty() || !f.aliases.empty()))
+    throw Error("--ip and --network-alias need a user-defined network or the default bridge, not --network " + mode);
+  r.id = base::random_hex_id();
+  const engine::Layout layout = containers_from(g).layout();
+  net::SandboxRequest sandbox;
+  sandbox.container_id = r.id;
+  sandbox.container_name = r.name;
+  sandbox.hostname = r.hostname.empty() ? r.id.substr(0, 12) : r.hostname;
+  sandbox.state_file = layout.container_dir(r.id) + "/state.json";
+  std::unique_ptr<net::Firewall> firewall;
+  if (own) {
+    firewall = open_firewall(g);
+    net::Networks networks = networks_from(g, firewall.get());
+    if (mode == "bridge") networks.ensure({.name = "bridge"});
+    else if (!networks.find(mode)) throw Error("network " + mode + " not found");
+    sandbox.networks.push_back({.network = mode, .aliases = f.aliases, .ipv4_address = f.ip, .mac_address = f.mac});
+  }
+  net::Networks networks = networks_from(g, firewall.get());
+  try {
+    const net::ContainerNetwork n =
+        net::prepare_container_network(networks, own ? "bridge" : mode, sandbox, etc_options(r, f), layout.container_dir(r.id));
+    r.network = n.network;
+    r.volumes.insert(r.volumes.end(), n.binds.begin(), n.binds.end());
+  } catch (const Error&) {
+    release_network(g, r.id);
+    throw;
+  }
+}
+
+void release_network(const GlobalOptions& g, const std::string& container_id) {
+  if (container_id.empty()) return;
+  try {
+    networks_from(g, nullptr).remove_sandbox(container_id);
+  } catch (const Error&) {
+  }
+  const std::string dir = containers_from(g).layout().container_dir(container_id);
+  std::error_code ec;
+  if (!fs::exists(dir + "/config.json", ec)) fs::remove_all(dir, ec);
+}
+
+}  // namespace stack::cli

@@ -1,0 +1,210 @@
+// Networks: the network half (create, ensure, find, list, users, remove, prune).
+// The sandbox half is in sandboxes.cpp. Every change holds <root>/networks/lock.
+#include "net/networks.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "base/error.hpp"
+#include "base/file_lock.hpp"
+#include "base/files.hpp"
+#include "base/random_id.hpp"
+#include "base/utc_time.hpp"
+#include "net/dns/records.hpp"
+#include "net/firewall.hpp"
+#include "net/ipam.hpp"
+#include "net/netlink.hpp"
+#include "net/network_records.hpp"
+
+namespace stack::net {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kMtuOption = "com.docker.network.driver.mtu";
+
+bool valid_network_name(const std::string& name) {
+  if (name.empty() || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; });
+}
+
+int prefix_of(const std::string& subnet) { return parse_cidr(subnet).value_or(Cidr{}).prefix; }
+
+}  // namespace
+
+Networks::Networks(std::string root, std::string run_root, Firewall* firewall)
+    : Networks(std::move(root), std::move(run_root), firewall, nullptr) {}
+
+Networks::Networks(std::string root, std::string run_root, Firewall* firewall, std::shared_ptr<Netlink> netlink)
+    : root_(std::move(root)), run_root_(std::move(run_root)), firewall_(firewall), netlink_(std::move(netlink)) {}
+
+NetworkPaths Networks::paths() const { return {root_ + "/networks", run_root_}; }
+
+Netlink& Networks::netlink() {
+  if (!netlink_) netlink_ = system_netlink();
+  return *netlink_;
+}
+
+void Networks::bring_up(const NetworkInfo& n, bool force) {
+  const bool missing = !netlink().link_exists(n.bridge);
+  if (force || missing) {
+    netlink().ensure_bridge(n.bridge, n.gateway + "/" + std::to_string(prefix_of(n.subnet)), n.mtu);
+    if (firewall_) firewall_->add_network({n.name, n.bridge, n.subnet, n.internal});
+  }
+  if (force || missing || !fs::exists(dns::networks_dir(run_root_) + "/" + n.name + "/network.json"))
+    dns::publish_network(run_root_, {n.name, n.gateway, n.subnet, n.internal});
+}
+
+NetworkInfo Networks::create_locked(const NetworkSpec& spec) {
+  if (!valid_network_name(spec.name))
+    throw Error("invalid network name \"" + spec.name + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+  if (spec.driver != "bridge") throw Error("network " + spec.name + ": driver \"" + spec.driver + "\" is not supported (only bridge)");
+  if (spec.ipam.size() > 1) throw Error("network " + spec.name + ": at most one IPv4 pool is supported");
+  const std::vector<NetworkInfo> existing = load_networks(paths());
+  for (const NetworkInfo& n : existing)
+    if (n.name == spec.name) throw Error("network with name " + spec.name + " already exists");
+  const IpamPool pool = spec.ipam.empty() ? IpamPool{} : spec.ipam.front();
+  std::vector<std::string> taken;
+  for (const NetworkInfo& n : existing) taken.push_back(n.subnet);
+  ResolvedPool resolved;
+  if (pool.subnet.empty()) {
+    std::vector<std::string> host = netlink().host_subnets();
+    taken.insert(taken.end(), host.begin(), host.end());
+    resolved = resolve_pool({choose_subnet(address_pools(root_), taken), pool.gateway, pool.ip_range}, spec.name);
+  } else {
+    resolved = resolve_pool(pool, spec.name);
+    const Cidr mine = *parse_cidr(resolved.subnet);
+    for (const NetworkInfo& n : existing)
+      if (parse_cidr(n.subnet) && mine.overlaps(*parse_cidr(n.subnet)))
+        throw Error("network " + spec.name + ": invalid pool request: Pool overlaps with other one on this address space (network " +
+                    n.name + ", " + n.subnet + ")");
+  }
+  NetworkInfo n;
+  n.id = base::random_hex_id();
+  n.name = spec.name;
+  n.driver = spec.driver;
+  n.bridge = "stk-" + n.id.substr(0, 11);
+  n.subnet = resolved.subnet;
+  n.gateway = resolved.gateway;
+  n.ip_range = resolved.ip_range;
+  n.created = base::utc_now_rfc3339();
+  n.internal = spec.internal;
+  n.attachable = spec.attachable;
+  n.labels = spec.labels;
+  n.options = spec.options;
+  if (auto it = spec.options.find(kMtuOption); it != spec.options.end()) {
+    try {
+      n.mtu = std::stoi(it->second);
+    } catch (const std::exception&) {
+      throw Error("network " + spec.name + ": invalid " + kMtuOption + " \"" + it->second + "\"");
+    }
+    if (n.mtu < 68 || n.mtu > 65535) throw Error("network " + spec.name + ": MTU " + it->second + " out of range");
+  } else {
+    n.mtu = netlink().uplink_mtu();
+  }
+  try {
+    bring_up(n, true);
+    fs::create_directories(paths().network_dir(n.id));
+    base::write_file_atomic(paths().network_file(n.id), network_to_json(n));
+  } catch (const std::exception& e) {
+    try {
+      dns::remove_network(run_root_, n.name);
+      if (firewall_) firewall_->remove_network(n.bridge);
+      netlink().delete_link(n.bridge);
+    } catch (const std::exception&) {
+    }
+    std::error_code ec;
+    fs::remove_all(paths().network_dir(n.id), ec);
+    throw Error(std::string("create network ") + spec.name + ": " + e.what());
+  }
+  return n;
+}
+
+NetworkInfo Networks::create(const NetworkSpec& spec) {
+  const base::FileLock lock = lock_networks(paths());
+  sweep_locked();
+  return create_locked(spec);
+}
+
+NetworkInfo Networks::ensure(const NetworkSpec& spec) {
+  const base::FileLock lock = lock_networks(paths());
+  for (const NetworkInfo& n : load_networks(paths()))
+    if (n.name == spec.name) {
+      bring_up(n, false);
+      return n;
+    }
+  return create_locked(spec);
+}
+
+std::optional<NetworkInfo> Networks::find(const std::string& name_or_id) const {
+  if (name_or_id.empty()) return std::nullopt;
+  const std::vector<NetworkInfo> all = load_networks(paths());
+  for (const NetworkInfo& n : all)
+    if (n.name == name_or_id || n.id == name_or_id) return n;
+  std::optional<NetworkInfo> found;
+  for (const NetworkInfo& n : all)
+    if (n.id.starts_with(name_or_id)) {
+      if (found) return std::nullopt;  // ambiguous
+      found = n;
+    }
+  return found;
+}
+
+std::vector<NetworkInfo> Networks::list() const { return load_networks(paths()); }
+
+std::vector<std::string> Networks::users(const std::string& name_or_id) const {
+  std::vector<std::string> out;
+  const std::optional<NetworkInfo> n = find(name_or_id);
+  if (!n) return out;
+  for (const SandboxRecord& r : load_sandboxes(paths())) {
+    if (!r.state_file.empty() && !fs::exists(fs::path(r.state_file).parent_path())) continue;  // gone: swept soon
+    for (const Endpoint& e : r.sandbox.endpoints)
+      if (e.network_id == n->id) out.push_back(r.sandbox.container_id);
+  }
+  return out;
+}
+
+void Networks::remove(const std::string& name_or_id) {
+  const base::FileLock lock = lock_networks(paths());
+  sweep_locked();
+  const std::optional<NetworkInfo> n = find(name_or_id);
+  if (!n) throw Error("network " + name_or_id + " not found");
+  std::string in_use;
+  for (const SandboxRecord& r : load_sandboxes(paths()))
+    for (const Endpoint& e : r.sandbox.endpoints)
+      if (e.network_id == n->id) in_use += (in_use.empty() ? "" : ", ") + (r.container_name.empty() ? r.sandbox.container_id : r.container_name);
+  if (!in_use.empty())
+    throw Error("error while removing network: network " + n->name + " id " + n->id + " has active endpoints (" + in_use + ")",
+                "remove or disconnect its containers first");
+  Failures failures;
+  failures.attempt([&] { dns::remove_network(run_root_, n->name); });
+  failures.attempt([&] { if (firewall_) firewall_->remove_network(n->bridge); });
+  failures.attempt([&] { netlink().delete_link(n->bridge); });
+  std::error_code ec;
+  fs::remove_all(paths().network_dir(n->id), ec);
+  if (ec) failures.add("remove " + paths().network_dir(n->id) + ": " + ec.message());
+  if (!failures.text.empty()) throw Error("remove network " + n->name + ": " + failures.text);
+}
+
+std::vector<std::string> Networks::prune(const std::map<std::string, std::string>& labels) {
+  std::vector<std::string> removed;
+  for (const NetworkInfo& n : list()) {
+    if (n.name == "bridge") continue;  // docker's predefined network is never pruned
+    const bool match = std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
+      auto it = n.labels.find(kv.first);
+      return it != n.labels.end() && (kv.second.empty() || it->second == kv.second);
+    });
+    if (!match || !users(n.id).empty()) continue;
+    try {
+      remove(n.id);
+      removed.push_back(n.name);
+    } catch (const Error&) {
+      // taken into use meanwhile
+    }
+  }
+  return removed;
+}
+
+}  // namespace stack::net

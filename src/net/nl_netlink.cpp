@@ -1,0 +1,283 @@
+// The Netlink interface over libnl-route-3. Operations inside a container's namespace use
+// a netlink socket opened there (a socket stays bound to the namespace it was made in):
+// this thread enters the namespace only for the socket's creation, then returns.
+#include <fcntl.h>
+#include <linux/if.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/route.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <thread>
+
+#include "base/error.hpp"
+#include "base/unique_fd.hpp"
+#include "net/netlink.hpp"
+
+namespace stack::net {
+namespace {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const {
+    if (p) Free(p);
+  }
+};
+void put_link(rtnl_link* l) { rtnl_link_put(l); }
+void put_addr(rtnl_addr* a) { rtnl_addr_put(a); }
+void put_route(rtnl_route* r) { rtnl_route_put(r); }
+void put_nladdr(nl_addr* a) { nl_addr_put(a); }
+void put_cache(nl_cache* c) { nl_cache_free(c); }
+using Sock = std::unique_ptr<nl_sock, Deleter<nl_sock, nl_socket_free>>;
+using Link = std::unique_ptr<rtnl_link, Deleter<rtnl_link, put_link>>;
+using Addr = std::unique_ptr<rtnl_addr, Deleter<rtnl_addr, put_addr>>;
+using Route = std::unique_ptr<rtnl_route, Deleter<rtnl_route, put_route>>;
+using NlAddr = std::unique_ptr<nl_addr, Deleter<nl_addr, put_nladdr>>;
+using Cache = std::unique_ptr<nl_cache, Deleter<nl_cache, put_cache>>;
+
+void check(int err, const std::string& what) {
+  if (err < 0) throw Error(what + ": " + nl_geterror(err));
+}
+
+Sock connect_route() {
+  Sock s(nl_socket_alloc());
+  if (!s) throw Error("netlink: out of memory");
+  check(nl_connect(s.get(), NETLINK_ROUTE), "netlink: connect");
+  return s;
+}
+
+UniqueFd open_ns(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) throw Error("network namespace " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+// A route socket inside the namespace at `path`.
+Sock connect_in(const std::string& path) {
+  UniqueFd target = open_ns(path);
+  UniqueFd self = open_ns("/proc/thread-self/ns/net");
+  if (::setns(target.get(), CLONE_NEWNET) != 0)
+    throw Error("enter network namespace " + path + ": " + std::strerror(errno));
+  Sock s;
+  std::string failure;
+  try {
+    s = connect_route();
+  } catch (const Error& e) {
+    failure = e.what();
+  }
+  if (::setns(self.get(), CLONE_NEWNET) != 0) std::abort();  // this thread would stay in the container's network
+  if (!failure.empty()) throw Error(failure);
+  return s;
+}
+
+NlAddr parse_addr(const std::string& text, int family, const std::string& what) {
+  nl_addr* a = nullptr;
+  check(nl_addr_parse(text.c_str(), family, &a), what + ": address \"" + text + "\"");
+  return NlAddr(a);
+}
+
+Link get_link(nl_sock* s, const std::string& name) {
+  rtnl_link* l = nullptr;
+  if (rtnl_link_get_kernel(s, 0, name.c_str(), &l) < 0) return nullptr;
+  return Link(l);
+}
+
+void set_up(nl_sock* s, rtnl_link* link, int mtu, const std::string& what) {
+  Link change(rtnl_link_alloc());
+  rtnl_link_set_flags(change.get(), IFF_UP);
+  if (mtu > 0) rtnl_link_set_mtu(change.get(), static_cast<unsigned>(mtu));
+  check(rtnl_link_change(s, link, change.get(), 0), what + ": set up");
+}
+
+void add_address(nl_sock* s, int ifindex, const std::string& cidr, const std::string& what) {
+  Addr a(rtnl_addr_alloc());
+  NlAddr local = parse_addr(cidr, AF_INET, what);
+  rtnl_addr_set_ifindex(a.get(), ifindex);
+  check(rtnl_addr_set_local(a.get(), local.get()), what + ": address " + cidr);
+  const int err = rtnl_addr_add(s, a.get(), 0);
+  if (err != -NLE_EXIST) check(err, what + ": add address " + cidr);
+}
+
+void add_default_route(nl_sock* s, int ifindex, const std::string& gateway, const std::string& what) {
+  Route r(rtnl_route_alloc());
+  rtnl_route_set_family(r.get(), AF_INET);
+  NlAddr dst = parse_addr("0.0.0.0/0", AF_INET, what);
+  rtnl_route_set_dst(r.get(), dst.get());
+  rtnl_nexthop* nh = rtnl_route_nh_alloc();
+  NlAddr gw = parse_addr(gateway, AF_INET, what);
+  rtnl_route_nh_set_gateway(nh, gw.get());
+  rtnl_route_nh_set_ifindex(nh, ifindex);
+  rtnl_route_add_nexthop(r.get(), nh);  // the route owns it now
+  check(rtnl_route_add(s, r.get(), NLM_F_CREATE), what + ": default route via " + gateway);
+}
+
+// Brings up loopback and persists the namespace of this (new, short-lived) thread.
+std::string make_netns_here(const std::string& path) {
+  if (::unshare(CLONE_NEWNET) != 0) return std::string("unshare: ") + std::strerror(errno);
+  try {
+    Sock s = connect_route();
+    Link lo = get_link(s.get(), "lo");
+    if (!lo) return "no loopback in the new namespace";
+    set_up(s.get(), lo.get(), 0, "loopback");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  if (::mount("/proc/thread-self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr) != 0)
+    return std::string("bind mount: ") + std::strerror(errno);
+  return "";
+}
+
+std::string network_of(nl_addr* local) {
+  char buf[64];
+  NlAddr copy(nl_addr_clone(local));
+  const unsigned prefix = nl_addr_get_prefixlen(local);
+  auto* bytes = static_cast<unsigned char*>(nl_addr_get_binary_addr(copy.get()));
+  for (unsigned bit = prefix; bit < 32; ++bit) bytes[bit / 8] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
+  nl_addr2str(copy.get(), buf, sizeof buf);
+  std::string text = buf;
+  if (text.find('/') == std::string::npos) text += "/" + std::to_string(prefix);
+  return text;
+}
+
+class NlNetlink : public Netlink {
+ public:
+  NlNetlink() : sock_(connect_route()) {}
+
+  void ensure_bridge(const std::string& name, const std::string& address, int mtu) override {
+    const std::string what = "bridge " + name;
+    if (!get_link(sock_.get(), name)) {
+      Link l(rtnl_link_bridge_alloc());
+      if (!l) throw Error(what + ": out of memory");
+      rtnl_link_set_name(l.get(), name.c_str());
+      rtnl_link_set_mtu(l.get(), static_cast<unsigned>(mtu));
+      const int err = rtnl_link_add(sock_.get(), l.get(), NLM_F_CREATE | NLM_F_EXCL);
+      if (err != -NLE_EXIST) check(err, "create " + what);
+    }
+    Link l = get_link(sock_.get(), name);
+    if (!l) throw Error(what + ": gone right after its creation");
+    add_address(sock_.get(), rtnl_link_get_ifindex(l.get()), address, what);
+    set_up(sock_.get(), l.get(), mtu, what);
+  }
+
+  bool link_exists(const std::string& name) override { return get_link(sock_.get(), name) != nullptr; }
+
+  void delete_link(const std::string& name) override {
+    Link l(rtnl_link_alloc());
+    rtnl_link_set_name(l.get(), name.c_str());
+    const int err = rtnl_link_delete(sock_.get(), l.get());
+    if (err != -NLE_NODEV && err != -NLE_OBJ_NOTFOUND) check(err, "delete link " + name);
+  }
+
+  void create_netns(const std::string& path) override {
+    UniqueFd file(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
+    if (!file) throw Error("network namespace " + path + ": " + std::strerror(errno));
+    file.reset();
+    std::string failure;
+    std::thread([&] { failure = make_netns_here(path); }).join();
+    if (!failure.empty()) {
+      ::unlink(path.c_str());
+      throw Error("create network namespace " + path + ": " + failure);
+    }
+  }
+
+  void delete_netns(const std::string& path) override {
+    if (::umount2(path.c_str(), MNT_DETACH) != 0 && errno != EINVAL && errno != ENOENT)
+      throw Error("unmount network namespace " + path + ": " + std::strerror(errno));
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+      throw Error("remove network namespace " + path + ": " + std::strerror(errno));
+  }
+
+  void add_veth(const VethRequest& r) override {
+    const std::string what = "veth " + r.host_name + " (" + r.peer_name + " in " + r.netns_path + ")";
+    Link bridge = get_link(sock_.get(), r.bridge);
+    if (!bridge) throw Error(what + ": bridge " + r.bridge + " does not exist");
+    UniqueFd ns = open_ns(r.netns_path);
+    Link veth(rtnl_link_veth_alloc());
+    if (!veth) throw Error(what + ": out of memory");
+    rtnl_link_set_name(veth.get(), r.host_name.c_str());
+    rtnl_link_set_mtu(veth.get(), static_cast<unsigned>(r.mtu));
+    rtnl_link_set_master(veth.get(), rtnl_link_get_ifindex(bridge.get()));
+    rtnl_link_set_flags(veth.get(), IFF_UP);
+    rtnl_link* peer = rtnl_link_veth_get_peer(veth.get());
+    rtnl_link_set_name(peer, r.peer_name.c_str());
+    rtnl_link_set_mtu(peer, static_cast<unsigned>(r.mtu));
+    rtnl_link_set_ns_fd(peer, ns.get());
+    NlAddr mac;
+    if (!r.mac.empty()) {
+      mac = parse_addr(r.mac, AF_LLC, what);
+      rtnl_link_set_addr(peer, mac.get());
+    }
+    rtnl_link_put(peer);
+    check(rtnl_link_add(sock_.get(), veth.get(), NLM_F_CREATE | NLM_F_EXCL), "create " + what);
+    try {
+      configure_peer(r, what);
+    } catch (const Error&) {
+      delete_link(r.host_name);
+      throw;
+    }
+  }
+
+  std::vector<std::string> host_subnets() override {
+    std::vector<std::string> out;
+    nl_cache* raw = nullptr;
+    check(rtnl_addr_alloc_cache(sock_.get(), &raw), "netlink: list addresses");
+    Cache addrs(raw);
+    for (nl_object* o = nl_cache_get_first(addrs.get()); o; o = nl_cache_get_next(o)) {
+      auto* a = reinterpret_cast<rtnl_addr*>(o);
+      if (rtnl_addr_get_family(a) == AF_INET && rtnl_addr_get_local(a)) out.push_back(network_of(rtnl_addr_get_local(a)));
+    }
+    check(rtnl_route_alloc_cache(sock_.get(), AF_INET, 0, &raw), "netlink: list routes");
+    Cache routes(raw);
+    for (nl_object* o = nl_cache_get_first(routes.get()); o; o = nl_cache_get_next(o)) {
+      auto* r = reinterpret_cast<rtnl_route*>(o);
+      nl_addr* dst = rtnl_route_get_dst(r);
+      if (rtnl_route_get_table(r) == RT_TABLE_LOCAL || !dst || nl_addr_get_prefixlen(dst) == 0) continue;
+      out.push_back(network_of(dst));
+    }
+    return out;
+  }
+
+  int uplink_mtu() override {
+    nl_cache* raw = nullptr;
+    check(rtnl_route_alloc_cache(sock_.get(), AF_INET, 0, &raw), "netlink: list routes");
+    Cache routes(raw);
+    for (nl_object* o = nl_cache_get_first(routes.get()); o; o = nl_cache_get_next(o)) {
+      auto* r = reinterpret_cast<rtnl_route*>(o);
+      nl_addr* dst = rtnl_route_get_dst(r);
+      if (rtnl_route_get_table(r) != RT_TABLE_MAIN || (dst && nl_addr_get_prefixlen(dst) != 0)) continue;
+      if (rtnl_route_get_nnexthops(r) < 1) continue;
+      rtnl_link* l = nullptr;
+      if (rtnl_link_get_kernel(sock_.get(), rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(r, 0)), nullptr, &l) < 0) continue;
+      Link link(l);
+      return static_cast<int>(rtnl_link_get_mtu(link.get()));
+    }
+    return 1500;
+  }
+
+ private:
+  void configure_peer(const VethRequest& r, const std::string& what) {
+    Sock inside = connect_in(r.netns_path);
+    Link peer = get_link(inside.get(), r.peer_name);
+    if (!peer) throw Error(what + ": " + r.peer_name + " missing in the namespace");
+    const int index = rtnl_link_get_ifindex(peer.get());
+    add_address(inside.get(), index, r.address, what);
+    set_up(inside.get(), peer.get(), 0, what);
+    if (!r.gateway.empty()) add_default_route(inside.get(), index, r.gateway, what);
+  }
+
+  Sock sock_;
+};
+
+}  // namespace
+
+std::unique_ptr<Netlink> system_netlink() { return std::make_unique<NlNetlink>(); }
+
+}  // namespace stack::net

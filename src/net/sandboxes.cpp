@@ -1,0 +1,216 @@
+// Networks: the sandbox half (a container's namespace and its endpoints). A sandbox's
+// record is its IPAM allocation: an address is taken while a record names it, and a
+// record whose container's state directory is gone (removed by a shim's --rm, or a
+// command killed midway) is swept, with its namespace, by the next change.
+#include <algorithm>
+#include <filesystem>
+
+#include "base/error.hpp"
+#include "base/file_lock.hpp"
+#include "base/files.hpp"
+#include "net/dns/records.hpp"
+#include "net/ipam.hpp"
+#include "net/netlink.hpp"
+#include "net/network_records.hpp"
+#include "net/networks.hpp"
+
+namespace stack::net {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool dns_name(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; }) &&
+         name.front() != '.' && name.back() != '.' && name.find("..") == std::string::npos;
+}
+
+std::set<std::string> addresses_on(const NetworkPaths& paths, const std::string& network_id) {
+  std::set<std::string> used;
+  for (const SandboxRecord& r : load_sandboxes(paths))
+    for (const Endpoint& e : r.sandbox.endpoints)
+      if (e.network_id == network_id) used.insert(e.ipv4);
+  return used;
+}
+
+std::string next_interface(const Sandbox& sandbox) {
+  for (int i = 0;; ++i) {
+    const std::string name = "eth" + std::to_string(i);
+    if (std::none_of(sandbox.endpoints.begin(), sandbox.endpoints.end(), [&](const Endpoint& e) { return e.interface == name; }))
+      return name;
+  }
+}
+
+bool gone(const SandboxRecord& r) { return !r.state_file.empty() && !fs::exists(fs::path(r.state_file).parent_path()); }
+
+}  // namespace
+
+void Networks::publish_names(const SandboxRecord& r, const Endpoint& e) {
+  dns::ContainerEntry entry;
+  entry.container = r.sandbox.container_id;
+  std::vector<std::string> names{r.container_name};
+  names.insert(names.end(), e.aliases.begin(), e.aliases.end());
+  names.push_back(r.hostname);
+  for (const std::string& n : names)
+    if (dns_name(n) && std::find(entry.names.begin(), entry.names.end(), n) == entry.names.end()) entry.names.push_back(n);
+  entry.ipv4 = e.ipv4;
+  entry.state = r.state_file;
+  dns::publish_container(run_root_, e.network, entry);
+}
+
+Endpoint Networks::add_endpoint(SandboxRecord& r, const NetworkInfo& n, const Attachment& a, bool route) {
+  if (!netlink().link_exists(n.bridge)) bring_up(n, true);  // the host lost it (a reboot)
+  Endpoint e;
+  e.network = n.name;
+  e.network_id = n.id;
+  e.interface = next_interface(r.sandbox);
+  e.ipv4 = allocate_address(n, addresses_on(paths(), n.id), a.ipv4_address);
+  e.prefix_length = parse_cidr(n.subnet).value_or(Cidr{}).prefix;
+  e.gateway = n.gateway;
+  e.mac = a.mac_address.empty() ? mac_for_address(e.ipv4) : a.mac_address;
+  e.aliases = a.aliases;
+  VethRequest v{host_veth_name(r.sandbox.container_id, n.id), n.bridge, r.sandbox.netns_path, e.interface,
+                e.ipv4 + "/" + std::to_string(e.prefix_length), e.mac, route ? n.gateway : "", n.mtu};
+  netlink().add_veth(v);
+  r.sandbox.endpoints.push_back(e);
+  return e;
+}
+
+std::string Networks::teardown_locked(const SandboxRecord& r) {
+  Failures failures;
+  for (const Endpoint& e : r.sandbox.endpoints) {
+    failures.attempt([&] { dns::remove_container(run_root_, e.network, r.sandbox.container_id); });
+    failures.attempt([&] { netlink().delete_link(host_veth_name(r.sandbox.container_id, e.network_id)); });
+  }
+  failures.attempt([&] { netlink().delete_netns(r.sandbox.netns_path); });
+  std::error_code ec;
+  fs::remove(paths().sandbox_file(r.sandbox.container_id), ec);
+  if (ec) failures.add("remove " + paths().sandbox_file(r.sandbox.container_id) + ": " + ec.message());
+  return failures.text;
+}
+
+void Networks::sweep_locked() {
+  for (const SandboxRecord& r : load_sandboxes(paths()))
+    if (gone(r)) teardown_locked(r);
+}
+
+Sandbox Networks::create_sandbox(const SandboxRequest& request) {
+  const base::FileLock lock = lock_networks(paths());
+  sweep_locked();
+  const std::string& id = request.container_id;
+  const std::string who = "container " + (request.container_name.empty() ? id : request.container_name);
+  if (id.size() < 12 || id.find_first_not_of("0123456789abcdef") != std::string::npos)
+    throw Error(who + ": invalid container id \"" + id + "\" for a network sandbox");
+  if (fs::exists(paths().sandbox_file(id))) throw Error(who + " already has a network sandbox");
+  std::vector<Attachment> wanted = request.networks;
+  std::stable_sort(wanted.begin(), wanted.end(), [](const Attachment& a, const Attachment& b) { return a.priority > b.priority; });
+  std::vector<NetworkInfo> nets;
+  for (const Attachment& a : wanted) {
+    std::optional<NetworkInfo> n = find(a.network);
+    if (!n) throw Error("network " + a.network + " not found");
+    if (std::any_of(nets.begin(), nets.end(), [&](const NetworkInfo& x) { return x.id == n->id; }))
+      throw Error(who + ": network " + n->name + " is named twice");
+    nets.push_back(*n);
+  }
+  SandboxRecord r;
+  r.sandbox.container_id = id;
+  r.sandbox.netns_path = paths().netns_path(id);
+  r.container_name = request.container_name;
+  r.hostname = request.hostname;
+  r.state_file = request.state_file;
+  fs::create_directories(paths().netns_dir());
+  fs::create_directories(paths().sandboxes_dir());
+  if (!r.state_file.empty()) fs::create_directories(fs::path(r.state_file).parent_path());  // else the sweep takes it
+  netlink().create_netns(r.sandbox.netns_path);
+  try {
+    bool routed = false;
+    for (size_t i = 0; i < nets.size(); ++i) {
+      const bool route = !routed && !nets[i].internal;  // the default route: the first network with a way out
+      add_endpoint(r, nets[i], wanted[i], route);
+      routed = routed || route;
+    }
+    base::write_file_atomic(paths().sandbox_file(id), sandbox_to_json(r), 0644, base::Durability::Replace);
+    for (const Endpoint& e : r.sandbox.endpoints) publish_names(r, e);
+  } catch (const std::exception& e) {
+    teardown_locked(r);
+    throw Error(who + ": network setup failed: " + e.what());
+  }
+  return r.sandbox;
+}
+
+std::optional<Sandbox> Networks::sandbox(const std::string& container_id) const {
+  const std::string path = paths().sandbox_file(container_id);
+  const std::optional<std::string> text = base::read_file_if_exists(path);
+  if (!text) return std::nullopt;
+  return sandbox_from_json(*text, path).sandbox;
+}
+
+Endpoint Networks::connect(const std::string& container_id, const Attachment& attachment, const SandboxRequest& names) {
+  const base::FileLock lock = lock_networks(paths());
+  sweep_locked();
+  const std::string path = paths().sandbox_file(container_id);
+  const std::optional<std::string> text = base::read_file_if_exists(path);
+  if (!text) throw Error("container " + container_id + " has no network namespace of its own (its network is none, host or another container's)");
+  SandboxRecord r = sandbox_from_json(*text, path);
+  if (!names.container_name.empty()) r.container_name = names.container_name;
+  if (!names.hostname.empty()) r.hostname = names.hostname;
+  if (!names.state_file.empty()) r.state_file = names.state_file;
+  const std::optional<NetworkInfo> n = find(attachment.network);
+  if (!n) throw Error("network " + attachment.network + " not found");
+  for (const Endpoint& e : r.sandbox.endpoints)
+    if (e.network_id == n->id) throw Error("endpoint with name " + r.container_name + " already exists in network " + n->name);
+  const bool route = !n->internal && std::none_of(r.sandbox.endpoints.begin(), r.sandbox.endpoints.end(), [&](const Endpoint& e) {
+    const std::optional<NetworkInfo> other = find(e.network_id);
+    return other && !other->internal;
+  });
+  const Endpoint e = add_endpoint(r, *n, attachment, route);
+  try {
+    base::write_file_atomic(path, sandbox_to_json(r), 0644, base::Durability::Replace);
+    publish_names(r, e);
+  } catch (const std::exception& ex) {
+    netlink().delete_link(host_veth_name(container_id, n->id));
+    throw Error("connect container " + r.container_name + " to network " + n->name + ": " + ex.what());
+  }
+  return e;
+}
+
+void Networks::disconnect(const std::string& container_id, const std::string& network) {
+  const base::FileLock lock = lock_networks(paths());
+  sweep_locked();
+  const std::string path = paths().sandbox_file(container_id);
+  const std::optional<std::string> text = base::read_file_if_exists(path);
+  const std::optional<NetworkInfo> n = find(network);
+  if (!n) throw Error("network " + network + " not found");
+  std::optional<SandboxRecord> r;
+  if (text) r = sandbox_from_json(*text, path);
+  auto it = r ? std::find_if(r->sandbox.endpoints.begin(), r->sandbox.endpoints.end(), [&](const Endpoint& e) { return e.network_id == n->id; })
+              : std::vector<Endpoint>::iterator{};
+  if (!r || it == r->sandbox.endpoints.end())
+    throw Error("container " + container_id + " is not connected to network " + n->name);
+  dns::remove_container(run_root_, n->name, container_id);
+  netlink().delete_link(host_veth_name(container_id, n->id));
+  r->sandbox.endpoints.erase(it);
+  base::write_file_atomic(path, sandbox_to_json(*r), 0644, base::Durability::Replace);
+}
+
+void Networks::remove_sandbox(const std::string& container_id) {
+  const base::FileLock lock = lock_networks(paths());
+  const std::string path = paths().sandbox_file(container_id);
+  std::string failure;
+  SandboxRecord r;
+  r.sandbox.container_id = container_id;
+  r.sandbox.netns_path = paths().netns_path(container_id);
+  try {
+    if (const std::optional<std::string> text = base::read_file_if_exists(path)) r = sandbox_from_json(*text, path);
+  } catch (const Error& e) {
+    failure = e.what();  // the namespace still goes
+  }
+  const std::string rest = teardown_locked(r);
+  if (!rest.empty()) failure += (failure.empty() ? "" : "; ") + rest;
+  sweep_locked();
+  if (!failure.empty()) throw Error("remove the network of container " + container_id + ": " + failure);
+}
+
+}  // namespace stack::net

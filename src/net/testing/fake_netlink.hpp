@@ -1,0 +1,46 @@
+// A Netlink that records links and namespaces in memory, for unit tests of Networks.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/error.hpp"
+#include "net/netlink.hpp"
+
+namespace stack::net::testing {
+
+class FakeNetlink : public Netlink {
+ public:
+  std::map<std::string, std::string> bridges;  // name -> address
+  std::map<std::string, VethRequest> veths;    // host name -> request
+  std::set<std::string> namespaces;
+  std::vector<std::string> subnets_in_use{"192.0.2.0/24"};
+  int mtu = 1400;
+  bool fail_veth = false;
+
+  void ensure_bridge(const std::string& name, const std::string& address, int) override { bridges[name] = address; }
+  bool link_exists(const std::string& name) override { return bridges.count(name) || veths.count(name); }
+  void delete_link(const std::string& name) override {
+    bridges.erase(name);
+    veths.erase(name);
+  }
+  void create_netns(const std::string& path) override {
+    if (!namespaces.insert(path).second) throw Error("netns " + path + " exists");
+  }
+  void delete_netns(const std::string& path) override {
+    namespaces.erase(path);
+    for (auto it = veths.begin(); it != veths.end();) it = it->second.netns_path == path ? veths.erase(it) : std::next(it);
+  }
+  void add_veth(const VethRequest& r) override {
+    if (fail_veth) throw Error("veth refused");
+    if (!bridges.count(r.bridge)) throw Error("no bridge " + r.bridge);
+    if (!namespaces.count(r.netns_path)) throw Error("no netns " + r.netns_path);
+    veths[r.host_name] = r;
+  }
+  std::vector<std::string> host_subnets() override { return subnets_in_use; }
+  int uplink_mtu() override { return mtu; }
+};
+
+}  // namespace stack::net::testing

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# End-to-end checks of `stack network ...` and `container run --network` as root, on a
+# busybox root filesystem, under temporary state roots. The script re-executes itself in
+# network and mount namespaces of its own (unshare), so its bridges, veths, namespaces and
+# stack-dns live and die there and cannot disturb the host's network.
+#
+#   tests/e2e/network_cli.sh STACK_BIN
+#
+# Prints "ok - <name>" / "not ok - <name>" per check, then "N passed, N failed"; exits 1
+# when a check failed. The last checks prove nothing it made is left.
+set -uo pipefail
+
+if (($# != 1)); then
+  echo "usage: $0 STACK_BIN" >&2
+  exit 2
+fi
+if [[ -z ${STACK_E2E_NETNS:-} ]]; then
+  STACK_E2E_NETNS=1 exec unshare --net --mount --propagation private "$0" "$@"
+fi
+ip link set lo up
+
+STACK=$(realpath "$1")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/stack-e2e-network.XXXXXX")
+export STACK_ROOT=$TMP/root STACK_RUN_ROOT=$TMP/run
+PARENT=stack-e2e-net-$$
+
+mounts_under_tmp() { awk -v t="$TMP/" 'index($5, t) == 1 {print $5}' /proc/self/mountinfo | sort -r; }
+cleanup() {
+  remove_test_containers
+  for m in $(mounts_under_tmp); do umount -l "$m"; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+R=$TMP/busybox
+make_busybox_rootfs "$R"
+RUN=(container run --cgroup-parent "$PARENT")
+stk_links() { ip -o link show | grep -Eo '(stk|stv)[0-9a-f-]+' | sort -u; }
+json_get() { python3 -c "import json,sys; j = json.load(sys.stdin); $1" <"$TMP/out"; }
+
+# --- create, ls, inspect ---------------------------------------------------------------
+st network create --subnet 10.213.60.0/24 --label team=e2e e2enet
+check "network create prints the id" eval '[[ $rc == 0 && $(cat "$TMP/out") =~ ^[0-9a-f]{64}$ ]]'
+netid=$(cat "$TMP/out")
+st network ls
+check "network ls shows docker's columns" \
+  eval 'out_has "NETWORK ID" && out_has "DRIVER" && out_has "SCOPE" && out_has "${netid:0:12}" && out_has e2enet'
+st network ls -q --filter label=team=e2e
+check "network ls -q --filter label" out_is "${netid:0:12}"
+st network ls -q --filter name=nothing
+check "network ls --filter name leaves out what does not match" out_is ""
+st network inspect e2enet
+check "network inspect shows the subnet and gateway" \
+  eval 'json_get "c = j[0][\"IPAM\"][\"Config\"][0]; assert c[\"Subnet\"] == \"10.213.60.0/24\" and c[\"Gateway\"] == \"10.213.60.1\""'
+st network create --subnet 10.213.60.128/25 clash
+check "an overlapping subnet is refused" eval '[[ $rc == 1 ]] && err_has "overlaps"'
+bridge=stk-${netid:0:11}
+check "the bridge exists with the gateway address" eval 'ip -o addr show "$bridge" | grep -q "10.213.60.1/24"'
+
+# --- two containers, one reaches the other by name through stack-dns --------------------
+st "${RUN[@]}" -d --name srv --network e2enet --network-alias web --rootfs "$R" nc -ll -p 8080 -e echo hello-from-srv
+check "run -d --network NAME starts the server" test "$rc" = 0
+srv=$(cat "$TMP/out")
+st "${RUN[@]}" --rm --network e2enet --rootfs "$R" cat /etc/resolv.conf
+check "a bridge container's resolv.conf names the gateway with ndots:0" \
+  eval 'out_has "nameserver 10.213.60.1" && out_has "options ndots:0"'
+reach() { "$STACK" "${RUN[@]}" --rm --network e2enet --rootfs "$R" nc -w 3 "$1" 8080 </dev/null >"$TMP/out" 2>"$TMP/err"; grep -q hello-from-srv "$TMP/out"; }
+check "a container reaches another by its name through stack-dns" eventually reach srv
+check "and by its network alias" reach web
+st "${RUN[@]}" --rm --network e2enet --ip 10.213.60.77 --hostname h77 --add-host extra:10.1.2.3 --rootfs "$R" \
+  sh -c 'ip -o -4 addr show eth0; cat /etc/hosts; hostname'
+check "--ip, --hostname and --add-host reach the container" \
+  eval 'out_has "10.213.60.77/24" && out_has "10.1.2.3	extra" && out_has "10.213.60.77	h77" && [[ $(tail -1 "$TMP/out") == h77 ]]'
+st "${RUN[@]}" --rm --network none --rootfs "$R" sh -c 'ls /sys/class/net'
+check "--network none has only loopback" out_is lo
+
+st network rm e2enet
+check "rm of a network in use fails naming the container" eval '[[ $rc == 1 ]] && err_has "srv"'
+st container rm -f srv
+st network rm e2enet
+check "network rm removes an unused network" eval '[[ $rc == 0 ]] && out_is e2enet'
+check "its bridge is gone" eval '! ip link show "$bridge" >/dev/null 2>&1'
+
+# --- the default network, prune --------------------------------------------------------
+st "${RUN[@]}" --rm --rootfs "$R" sh -c 'ip -o -4 addr show eth0'
+check "run without --network joins the default bridge network" eval '[[ $rc == 0 ]] && out_has "inet 10.89."'
+st network ls --format '{{.Name}}'
+check "the bridge network was made on demand" out_is bridge
+st network create --label tmp=1 pruneme
+st network prune -f --filter label=tmp=1
+check "network prune removes unused networks matching the filter" eval 'out_has "Deleted Networks:" && out_has pruneme'
+
+# --- nothing left ------------------------------------------------------------------------
+remove_test_containers
+st network ls -q
+check "no network is left" out_is ""
+check "no bridge or veth is left" eval '[[ -z $(stk_links) ]]'
+check "no network namespace is left mounted" eval '! grep -q "$TMP/run/netns/" /proc/self/mountinfo'
+dns_gone() { [[ ! -e $TMP/run/dns/lock ]] || flock -n "$TMP/run/dns/lock" true; }
+check "stack-dns exits once no network needs it" eventually dns_gone
+summary

@@ -1,0 +1,206 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <memory>
+
+#include "base/error.hpp"
+#include "base/files.hpp"
+#include "unit/image/scratch.hpp"
+#include "net/container_network.hpp"
+#include "net/dns/records.hpp"
+#include "net/network_records.hpp"
+#include "net/networks.hpp"
+#include "net/testing/fake_netlink.hpp"
+
+namespace fs = std::filesystem;
+using namespace stack::net;
+
+namespace {
+
+struct World {
+  stack::testing::TempDir dir;
+  std::shared_ptr<testing::FakeNetlink> nl = std::make_shared<testing::FakeNetlink>();
+  std::string root = dir / "root";
+  std::string run_root = dir / "run";
+  Networks networks{root, run_root, nullptr, nl};
+
+  // A container whose state directory exists (so its sandbox is live).
+  SandboxRequest container(const std::string& id, const std::string& name, std::vector<Attachment> nets) {
+    SandboxRequest r;
+    r.container_id = id;
+    r.container_name = name;
+    r.hostname = id.substr(0, 12);
+    r.state_file = root + "/containers/" + id + "/state.json";
+    fs::create_directories(root + "/containers/" + id);
+    r.networks = std::move(nets);
+    return r;
+  }
+};
+
+std::string id_of(char c) { return std::string(64, c); }
+
+}  // namespace
+
+TEST_CASE("create makes the record, a stk- bridge with the gateway and the DNS record", "[net][networks]") {
+  World w;
+  const NetworkInfo n = w.networks.create({.name = "front", .labels = {{"a", "1"}}});
+  CHECK(n.bridge == "stk-" + n.id.substr(0, 11));
+  CHECK(n.bridge.size() == 15);
+  CHECK(n.subnet == "10.89.0.0/24");
+  CHECK(n.gateway == "10.89.0.1");
+  CHECK(n.mtu == 1400);
+  CHECK(w.nl->bridges.at(n.bridge) == "10.89.0.1/24");
+  CHECK(fs::exists(stack::net::dns::networks_dir(w.run_root) + "/front/network.json"));
+  CHECK(w.networks.find("front")->id == n.id);
+  CHECK(w.networks.find(n.id.substr(0, 6))->name == "front");
+  CHECK_THROWS_WITH(w.networks.create({.name = "front"}), Catch::Contains("already exists"));
+  CHECK(w.networks.create({.name = "back"}).subnet == "10.89.1.0/24");
+}
+
+TEST_CASE("create skips subnets the host uses and honours an explicit pool", "[net][networks]") {
+  World w;
+  w.nl->subnets_in_use = {"10.89.0.0/23"};
+  CHECK(w.networks.create({.name = "a"}).subnet == "10.89.2.0/24");
+  const NetworkInfo b = w.networks.create({.name = "b", .ipam = {{"10.213.7.0/24", "10.213.7.254", ""}}});
+  CHECK(b.gateway == "10.213.7.254");
+  CHECK_THROWS_WITH(w.networks.create({.name = "c", .ipam = {{"10.213.7.128/25", "", ""}}}), Catch::Contains("overlaps"));
+  CHECK_THROWS_WITH(w.networks.create({.name = "-bad"}), Catch::Contains("invalid network name"));
+}
+
+TEST_CASE("ensure returns the existing network and recreates a lost bridge", "[net][networks]") {
+  World w;
+  const NetworkInfo n = w.networks.ensure({.name = "bridge"});
+  w.nl->bridges.clear();
+  CHECK(w.networks.ensure({.name = "bridge"}).id == n.id);
+  CHECK(w.nl->bridges.count(n.bridge) == 1);
+}
+
+TEST_CASE("create_sandbox gives addresses in order, eth0 by priority, and records DNS names", "[net][networks]") {
+  World w;
+  const NetworkInfo a = w.networks.create({.name = "a"});
+  const NetworkInfo b = w.networks.create({.name = "b", .internal = true});
+  const Sandbox s = w.networks.create_sandbox(
+      w.container(id_of('1'), "web", {{.network = "b", .aliases = {"svc"}}, {.network = "a", .priority = 5}}));
+  REQUIRE(s.endpoints.size() == 2);
+  CHECK(s.netns_path == w.run_root + "/netns/" + id_of('1'));
+  CHECK(s.endpoints[0].network == "a");
+  CHECK(s.endpoints[0].interface == "eth0");
+  CHECK(s.endpoints[0].ipv4 == "10.89.0.2");
+  CHECK(s.endpoints[0].mac == "02:42:0a:59:00:02");
+  CHECK(s.endpoints[1].interface == "eth1");
+  const VethRequest& v0 = w.nl->veths.at(host_veth_name(id_of('1'), a.id));
+  CHECK(v0.gateway == a.gateway);
+  CHECK(v0.peer_name == "eth0");
+  CHECK(v0.mtu == 1400);
+  CHECK(w.nl->veths.at(host_veth_name(id_of('1'), b.id)).gateway.empty());
+  const std::string entry = stack::base::read_file(stack::net::dns::networks_dir(w.run_root) + "/b/" + id_of('1') + ".json");
+  CHECK(entry.find("\"web\"") != std::string::npos);
+  CHECK(entry.find("\"svc\"") != std::string::npos);
+  const Sandbox t = w.networks.create_sandbox(w.container(id_of('2'), "db", {{.network = "a", .ipv4_address = "10.89.0.9"}}));
+  CHECK(t.endpoints[0].ipv4 == "10.89.0.9");
+  CHECK(w.networks.create_sandbox(w.container(id_of('3'), "x", {{.network = "a"}})).endpoints[0].ipv4 == "10.89.0.3");
+  CHECK_THROWS_WITH(w.networks.create_sandbox(w.container(id_of('4'), "y", {{.network = "a", .ipv4_address = "10.89.0.9"}})),
+                    Catch::Contains("already in use"));
+  CHECK_FALSE(w.networks.sandbox(id_of('4')));
+  CHECK(w.nl->namespaces.count(w.run_root + "/netns/" + id_of('4')) == 0);
+}
+
+TEST_CASE("a failed sandbox leaves no namespace, veth, record or DNS entry", "[net][networks]") {
+  World w;
+  w.networks.create({.name = "a"});
+  w.networks.create({.name = "b"});
+  w.nl->fail_veth = true;
+  CHECK_THROWS_WITH(w.networks.create_sandbox(w.container(id_of('1'), "web", {{.network = "a"}, {.network = "b"}})),
+                    Catch::Contains("veth refused"));
+  CHECK(w.nl->namespaces.empty());
+  CHECK(w.nl->veths.empty());
+  CHECK_FALSE(w.networks.sandbox(id_of('1')));
+  CHECK_THROWS_WITH(w.networks.create_sandbox(w.container(id_of('2'), "x", {{.network = "nope"}})), Catch::Contains("network nope not found"));
+}
+
+TEST_CASE("remove of a network in use names its containers; after remove_sandbox it goes", "[net][networks]") {
+  World w;
+  const NetworkInfo a = w.networks.create({.name = "a"});
+  w.networks.create_sandbox(w.container(id_of('1'), "web", {{.network = "a"}}));
+  CHECK(w.networks.users("a") == std::vector<std::string>{id_of('1')});
+  CHECK_THROWS_WITH(w.networks.remove("a"), Catch::Contains("has active endpoints (web)"));
+  w.networks.remove_sandbox(id_of('1'));
+  w.networks.remove_sandbox(id_of('1'));  // idempotent
+  CHECK(w.nl->namespaces.empty());
+  CHECK(w.nl->veths.empty());
+  w.networks.remove("a");
+  CHECK(w.nl->bridges.empty());
+  CHECK_FALSE(w.networks.find("a"));
+  CHECK_FALSE(fs::exists(stack::net::dns::networks_dir(w.run_root) + "/a"));
+}
+
+TEST_CASE("a sandbox whose container directory is gone is swept and its address freed", "[net][networks]") {
+  World w;
+  w.networks.create({.name = "a"});
+  w.networks.create_sandbox(w.container(id_of('1'), "web", {{.network = "a"}}));
+  fs::remove_all(w.root + "/containers/" + id_of('1'));
+  CHECK(w.networks.users("a").empty());
+  const Sandbox s = w.networks.create_sandbox(w.container(id_of('2'), "db", {{.network = "a"}}));
+  CHECK(s.endpoints[0].ipv4 == "10.89.0.2");
+  CHECK_FALSE(w.networks.sandbox(id_of('1')));
+  CHECK(w.nl->namespaces.size() == 1);
+}
+
+TEST_CASE("connect adds the next interface and disconnect removes it", "[net][networks]") {
+  World w;
+  w.networks.create({.name = "a"});
+  const NetworkInfo b = w.networks.create({.name = "b"});
+  const SandboxRequest r = w.container(id_of('1'), "web", {{.network = "a"}});
+  w.networks.create_sandbox(r);
+  const Endpoint e = w.networks.connect(id_of('1'), {.network = "b", .aliases = {"alias1"}}, r);
+  CHECK(e.interface == "eth1");
+  CHECK(w.nl->veths.at(host_veth_name(id_of('1'), b.id)).gateway.empty());
+  CHECK_THROWS_WITH(w.networks.connect(id_of('1'), {.network = "b"}, r), Catch::Contains("already exists in network b"));
+  CHECK(w.networks.sandbox(id_of('1'))->endpoints.size() == 2);
+  w.networks.disconnect(id_of('1'), "b");
+  CHECK(w.networks.sandbox(id_of('1'))->endpoints.size() == 1);
+  CHECK(w.nl->veths.count(host_veth_name(id_of('1'), b.id)) == 0);
+  CHECK_THROWS_WITH(w.networks.disconnect(id_of('1'), "b"), Catch::Contains("is not connected"));
+}
+
+TEST_CASE("prune removes unused networks matching the labels, never bridge", "[net][networks]") {
+  World w;
+  w.networks.create({.name = "bridge"});
+  w.networks.create({.name = "keep", .labels = {{"x", "2"}}});
+  w.networks.create({.name = "used", .labels = {{"x", "1"}}});
+  w.networks.create({.name = "gone", .labels = {{"x", "1"}}});
+  w.networks.create_sandbox(w.container(id_of('1'), "web", {{.network = "used"}}));
+  CHECK(w.networks.prune({{"x", "1"}}) == std::vector<std::string>{"gone"});
+  CHECK(w.networks.prune({}) == std::vector<std::string>{"keep"});
+  CHECK(w.networks.list().size() == 2);
+}
+
+TEST_CASE("prepare_container_network undoes the sandbox when stack-dns cannot start", "[net][etc]") {
+  World w;
+  w.networks.create({.name = "a"});
+  ::setenv("STACK_DNS", "/bin/true", 1);  // exits before reporting ready
+  SandboxRequest r = w.container(id_of('1'), "web", {{.network = "a"}});
+  EtcOptions etc;
+  etc.hostname = "h1";
+  etc.extra_hosts = {"gw:host-gateway"};
+  etc.dns_search = {"example.org"};
+  const std::string files = w.root + "/containers/" + id_of('1');
+  CHECK_THROWS(prepare_container_network(w.networks, "bridge", r, etc, files));
+  CHECK_FALSE(w.networks.sandbox(id_of('1')));
+  CHECK(w.nl->namespaces.empty());
+  ::unsetenv("STACK_DNS");
+}
+
+TEST_CASE("prepare_container_network with none writes the files and makes no sandbox", "[net][etc]") {
+  World w;
+  EtcOptions etc;
+  etc.dns = {"10.213.0.53"};
+  etc.dns_opt = {"timeout:1"};
+  const ContainerNetwork n = prepare_container_network(w.networks, "none", w.container(id_of('1'), "web", {}), etc, w.dir / "files");
+  CHECK(n.network == "none");
+  REQUIRE(n.binds.size() == 3);
+  CHECK(n.binds[0] == w.dir / "files/hosts:/etc/hosts");
+  CHECK(stack::base::read_file(w.dir / "files/resolv.conf") == "nameserver 10.213.0.53\noptions timeout:1\n");
+  CHECK(stack::base::read_file(w.dir / "files/hostname") == id_of('1').substr(0, 12) + "\n");
+  CHECK(w.nl->namespaces.empty());
+}
