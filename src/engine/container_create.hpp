@@ -20,6 +20,7 @@
 namespace stack::engine {
 
 struct CreateRequest {
+  std::string id;        // "" -> a new random id (the orchestrator picks it first, to prepare the network)
   std::string name;      // "" -> a generated name
   std::string rootfs;    // a local root filesystem directory (the single lower layer)
   std::string image;     // an image reference (images are resolved by the caller into lower_dirs)

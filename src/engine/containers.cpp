@@ -102,7 +102,7 @@ void sweep_leftover(const fs::path& path) {
 // Checks the request and takes the name; nothing is written yet.
 Containers::Pending Containers::plan_create(const CreateRequest& request) {
   Pending p;
-  p.id = base::random_hex_id();
+  p.id = request.id.empty() ? base::random_hex_id() : request.id;
   try {
     p.def = define_container(request, layout_, p.id);
   } catch (const Error& e) {
