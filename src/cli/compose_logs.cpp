@@ -17,6 +17,18 @@ const char* color_of(size_t i) {
   return kColors[i % (sizeof kColors / sizeof kColors[0])];
 }
 
+// After its log: how the container ended (compose's attached mode says so after the last line).
+void announce_exit(engine::Containers& containers, const std::string& id, const std::string& name, std::mutex& mutex) {
+  try {
+    const engine::ContainerView v = containers.view(id);
+    if (orchestrator::is_running(v.state.status)) return;
+    std::lock_guard lock(mutex);
+    fmt::print("{} exited with code {}\n", name, v.state.exit_code);
+    std::fflush(stdout);
+  } catch (const Error&) {
+  }
+}
+
 }  // namespace
 
 void stream_logs(engine::Containers& containers, const std::string& project,
@@ -32,7 +44,7 @@ void stream_logs(engine::Containers& containers, const std::string& project,
       const std::string name = fmt::format("{:<{}}  | ", short_name(project, cs[i].name), width);
       prefix = style.color ? std::string(color_of(i)) + name + "\033[0m" : name;
     }
-    threads.emplace_back([&, prefix, id = cs[i].id] {
+    threads.emplace_back([&, prefix, id = cs[i].id, name = cs[i].name] {
       engine::LogReadOptions o = options;
       o.still_running = [&] {
         if (stop) return false;
@@ -54,6 +66,7 @@ void stream_logs(engine::Containers& containers, const std::string& project,
         std::lock_guard lock(mutex);
         fmt::print(stderr, "{}\n", e.what());
       }
+      if (style.announce_exit) announce_exit(containers, id, short_name(project, name), mutex);
     });
   }
   for (std::thread& t : threads) t.join();

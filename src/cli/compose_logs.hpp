@@ -18,6 +18,7 @@ struct LogStyle {
   bool color = false;
   bool prefix = true;
   bool timestamps = false;
+  bool announce_exit = false;  // "web-1 exited with code 0" once a followed container's log ended
 };
 
 // Reads (and with options.follow, follows) every container's log, one thread each;

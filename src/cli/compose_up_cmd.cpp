@@ -6,7 +6,6 @@
 #include <atomic>
 #include <csignal>
 #include <memory>
-#include <set>
 #include <thread>
 
 #include <fmt/core.h>
@@ -65,22 +64,19 @@ int attach(ComposeSession& session, const UpCli& o) {
   std::atomic<bool> stop{false};
   engine::LogReadOptions r;
   r.follow = true;
-  LogStyle style{!o.no_color && ::isatty(1), !o.no_log_prefix, o.timestamps};
+  LogStyle style{!o.no_color && ::isatty(1), !o.no_log_prefix, o.timestamps, true};
   std::thread logs([&] { stream_logs(ctx.containers, project, cs, r, style, stop); });
   int code = 0;
   std::string exited;  // the container that ended it (abort mode)
   const bool abort = o.abort_on_exit || !o.exit_code_from.empty();
-  std::set<std::string> reported;
   for (;;) {
     bool any_running = false;
     for (const auto& c : cs) {
       const engine::ContainerView v = ctx.containers.view(c.id);
       if (orchestrator::is_running(v.state.status)) {
         any_running = true;
-      } else if (reported.insert(c.id).second) {
-        fmt::print("{} exited with code {}\n", short_name(project, c.name), v.state.exit_code);
-        std::fflush(stdout);
-        if (abort && exited.empty()) exited = c.id;
+      } else if (abort && exited.empty()) {
+        exited = c.id;
       }
     }
     if (!any_running || g_interrupted || !exited.empty()) break;

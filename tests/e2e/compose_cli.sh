@@ -155,6 +155,42 @@ check "down -v removes the named volume and the containers' anonymous ones" \
   eval '[[ $rc == 0 && -n $dangling && $("$STACK" volume ls -q) == "$dangling" ]]'
 "$STACK" volume prune -f >/dev/null
 
+# --- the project lock: two ups at once make one set of containers ------------------------------
+"$STACK" up -d >"$TMP/up1" 2>&1 &
+first=$!
+"$STACK" up -d >"$TMP/up2" 2>&1
+second=$?
+wait "$first"
+check "two concurrent ups of one project serialize and converge" \
+  eval '[[ $? == 0 && $second == 0 && $(ids | wc -l) == 3 ]] && [[ $(grep -c "Started" "$TMP/up1" "$TMP/up2" | awk -F: "{s += \$2} END {print s}") -ge 2 ]]'
+st down -v -t 0
+"$STACK" volume prune -f >/dev/null
+
+# --- attached up -------------------------------------------------------------------------------------
+mkdir -p "$TMP/proj-attached" && cd "$TMP/proj-attached" || exit 1
+base >compose.yaml
+cat >>compose.yaml <<YAML
+services:
+  job:
+    <<: *base
+    command: ["sh", "-c", "echo job-says-hi; exit 5"]
+  server:
+    <<: *base
+    command: ["sleep", "600"]
+YAML
+st up --exit-code-from job
+check "up --exit-code-from streams prefixed logs, stops the others and returns the service's exit code" \
+  eval '[[ $rc == 5 ]] && out_has "Attaching to" && grep -q "^job-1 *| job-says-hi" "$TMP/out" && out_has "job-1 exited with code 5" && [[ -z $("$STACK" ps -q) ]]'
+"$STACK" up --no-color >"$TMP/out" 2>"$TMP/err" </dev/null &
+attached=$!
+attached_started() { grep -q "Attaching to" "$TMP/out" && [[ -n $("$STACK" ps -q server 2>/dev/null) ]]; }
+eventually attached_started
+kill -INT "$attached"
+wait "$attached"
+rc=$?
+check "Ctrl-C stops an attached up's containers and exits 130" eval '[[ $rc == 130 && -z $("$STACK" ps -q) ]]'
+st down -t 0
+
 # --- errors ---------------------------------------------------------------------------------------
 mkdir -p "$TMP/proj-errors" && cd "$TMP/proj-errors" || exit 1
 cat >compose.yaml <<YAML
