@@ -26,5 +26,10 @@ void add_volume_command(CLI::App& app, const GlobalOptions& global, int& exit_co
 void add_network_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 // `stack login|logout` (image_registry_cmd.cpp).
 void add_login_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);
+// The compose commands, at top level like `docker compose ...` (compose_*_cmd.cpp).
+void add_compose_up_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);         // up, create
+void add_compose_lifecycle_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);  // down, start, stop, ...
+void add_compose_view_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);       // ps, ls, logs, top, images, port
+void add_compose_exec_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);       // exec, wait, pull
 
 }  // namespace stack::cli

@@ -166,13 +166,7 @@ void add_logs(CLI::App& family, const GlobalOptions& g, int& exit_code) {
     engine::Containers containers = containers_from(g);
     const std::string id = containers.resolve(o->ref);
     engine::LogReadOptions r;
-    if (o->tail != "all") {
-      try {
-        r.tail = std::stoul(o->tail);
-      } catch (const std::exception&) {
-        throw Error("invalid value for --tail: \"" + o->tail + "\" (a number or \"all\")");
-      }
-    }
+    r.tail = engine::parse_tail(o->tail);
     r.since = o->since;
     r.until = o->until;
     r.follow = o->follow;

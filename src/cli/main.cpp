@@ -40,6 +40,10 @@ int main(int argc, char** argv) {
   stack::cli::add_volume_command(app, global, exit_code);
   stack::cli::add_network_command(app, global, exit_code);
   stack::cli::add_login_commands(app, global, exit_code);
+  stack::cli::add_compose_up_commands(app, global, exit_code);
+  stack::cli::add_compose_lifecycle_commands(app, global, exit_code);
+  stack::cli::add_compose_view_commands(app, global, exit_code);
+  stack::cli::add_compose_exec_commands(app, global, exit_code);
   app.parse_complete_callback([&] { setup_logging(global.log_level); });
 
   try {

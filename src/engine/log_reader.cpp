@@ -54,6 +54,15 @@ off_t read_all(const std::vector<LogFile>& files, EntryFilter& filter) {
 
 }  // namespace
 
+std::optional<size_t> parse_tail(const std::string& text) {
+  if (text == "all") return std::nullopt;
+  try {
+    return std::stoul(text);
+  } catch (const std::exception&) {
+    throw Error("invalid value for --tail: \"" + text + "\" (a number or \"all\")");
+  }
+}
+
 void read_logs(const std::string& log_path, const LogReadOptions& options,
                const std::function<void(const LogEntry&)>& sink) {
   const int64_t now = logs::now_unix_ns();

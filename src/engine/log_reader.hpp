@@ -35,6 +35,10 @@ struct LogReadOptions {
 void read_logs(const std::string& log_path, const LogReadOptions& options,
                const std::function<void(const LogEntry&)>& sink);
 
+// --tail's value: "all" -> nullopt (every entry), a number -> that many. Throws stack::Error
+// naming the value otherwise.
+std::optional<size_t> parse_tail(const std::string& text);
+
 // Parses since/until: RFC 3339 ("2026-11-23T10:00:00Z", fractions and offsets allowed),
 // a Go duration before `now_unix_ns` ("10m", "1h30m"), or unix seconds ("1700000000.5").
 // Returns unix nanoseconds.

@@ -1,0 +1,110 @@
+#include "orchestrator/images.hpp"
+
+#include <future>
+#include <set>
+
+#include "base/error.hpp"
+#include "engine/image/reference.hpp"
+#include "engine/image/transfer.hpp"
+
+namespace stack::orchestrator {
+namespace {
+
+class SilentObserver : public engine::image::TransferObserver {
+ public:
+  void layer(const std::string&, const std::string&, uint64_t, uint64_t) override {}
+  void message(const std::string&) override {}
+};
+
+engine::ImageForContainer for_container(const engine::image::ImageStore& store, const std::string& ref,
+                                        const engine::image::ImageEntry& e) {
+  return {ref, e.record.id, store.lower_dirs(e.record), store.config(e.record).config};
+}
+
+engine::ImageForContainer pull_one(Context& ctx, const std::string& service, const std::string& ref) {
+  ctx.progress.event("Image", ref, "Pulling");
+  try {
+    SilentObserver observer;
+    const engine::image::PullResult r =
+        engine::image::pull_image(ctx.images, engine::image::parse_reference(ref), ctx.registry, observer);
+    ctx.progress.event("Image", ref, "Pulled");
+    return for_container(ctx.images, ref, r.image);
+  } catch (const Error& e) {
+    ctx.progress.event("Image", ref, "Error");
+    throw Error("service \"" + service + "\": pull image \"" + ref + "\": " + e.what(), e.hint());
+  }
+}
+
+}  // namespace
+
+std::string service_image(const compose::Project& project, const compose::Service& service) {
+  return service.image.empty() ? project.name + "-" + service.name : service.image;
+}
+
+std::string effective_pull_policy(const compose::Service& service, const std::string& pull_flag) {
+  if (!pull_flag.empty()) return pull_flag;
+  const std::string& p = service.pull_policy;
+  if (p.empty() || p == "if_not_present" || p == "missing") return service.build && service.image.empty() ? "build" : "missing";
+  if (p == "always" || p == "never" || p == "build") return p;
+  return "missing";  // daily, weekly, every_<duration>: the store's copy is recent enough here
+}
+
+std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, const compose::Project& project,
+                                                               const std::vector<std::string>& services,
+                                                               const std::string& pull_flag) {
+  std::map<std::string, engine::ImageForContainer> out;
+  std::map<std::string, std::pair<std::string, std::string>> to_pull;  // ref -> (service, why)
+  for (const std::string& name : services) {
+    const compose::Service& s = project.services.at(name);
+    const std::string ref = service_image(project, s);
+    if (out.count(ref) || to_pull.count(ref)) continue;
+    const std::string policy = effective_pull_policy(s, pull_flag);
+    std::optional<engine::image::ImageEntry> e = policy == "always" ? std::nullopt : ctx.images.find(ref);
+    if (e) {
+      out.emplace(ref, for_container(ctx.images, ref, *e));
+    } else if (policy == "never") {
+      throw Error("service \"" + name + "\": No such image: " + ref, "pull it (stack pull " + name + ") or load it");
+    } else if (policy == "build") {
+      throw Error("service \"" + name + "\": image \"" + ref + "\" must be built, and building is not supported yet",
+                  "build it elsewhere and load it (stack image load), or give the service an image");
+    } else {
+      to_pull[ref] = {name, policy};
+    }
+  }
+  std::map<std::string, std::future<engine::ImageForContainer>> pulls;
+  for (const auto& [ref, why] : to_pull)
+    pulls.emplace(ref, std::async(std::launch::async, [&ctx, service = why.first, ref = ref] { return pull_one(ctx, service, ref); }));
+  std::optional<Error> first;
+  for (auto& [ref, f] : pulls) {
+    try {
+      out.emplace(ref, f.get());
+    } catch (const Error& e) {
+      if (!first) first = e;
+    }
+  }
+  if (first) throw *first;
+  return out;
+}
+
+void pull_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
+                 bool ignore_failures) {
+  std::set<std::string> refs;
+  std::map<std::string, std::future<void>> pulls;
+  for (const std::string& name : services) {
+    const compose::Service& s = project.services.at(name);
+    if (s.image.empty() || !refs.insert(s.image).second) continue;
+    pulls.emplace(name, std::async(std::launch::async, [&ctx, name = name, ref = s.image] { pull_one(ctx, name, ref); }));
+  }
+  std::optional<Error> first;
+  for (auto& [name, f] : pulls) {
+    try {
+      f.get();
+    } catch (const Error& e) {
+      if (ignore_failures) ctx.progress.warning(e.what());
+      else if (!first) first = e;
+    }
+  }
+  if (first) throw *first;
+}
+
+}  // namespace stack::orchestrator

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# End-to-end checks of the compose commands as root (`stack up|ps|logs|exec|stop|start|
+# restart|down ...`) on a busybox project, under temporary state roots.
+#
+#   tests/e2e/compose_cli.sh STACK_BIN
+#
+# Prints "ok - <name>" / "not ok - <name>" per check, then "N passed, N failed"; exits 1
+# when a check failed. Everything it makes is removed at the end, and the last checks
+# prove that `down` left nothing (container, volume, cgroup, process).
+set -uo pipefail
+
+if (($# != 1)); then
+  echo "usage: $0 STACK_BIN" >&2
+  exit 2
+fi
+STACK=$(realpath "$1")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/stack-e2e-compose.XXXXXX")
+export STACK_ROOT=$TMP/root STACK_RUN_ROOT=$TMP/run
+export PARENT=stack-e2e-compose-$$
+P=e2ecompose$$
+
+mounts_under_tmp() { awk -v t="$TMP/" 'index($5, t) == 1 {print $5}' /proc/self/mountinfo | sort -r; }
+cleanup() {
+  for d in "$TMP"/proj*; do [[ -d $d ]] && (cd "$d" && "$STACK" -p "$P" down -v --remove-orphans -t 0 >/dev/null 2>&1); done
+  remove_test_containers
+  "$STACK" volume ls -q 2>/dev/null | xargs -r "$STACK" volume rm -f >/dev/null 2>&1
+  for m in $(mounts_under_tmp); do umount "$m"; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# shellcheck source=tests/e2e/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+R=$TMP/busybox
+make_busybox_rootfs "$R"
+tar -C "$R" -c . | "$STACK" image import -c 'CMD ["sh"]' - stk-e2e-busybox:1 >/dev/null || exit 1
+
+# base: the start of every compose file here: the project's name and the settings all
+# services share (the image, the cgroup parent cleaned up at the end, no stop grace).
+base() {
+  cat <<YAML
+name: $P
+x-base: &base
+  image: stk-e2e-busybox:1
+  cgroup_parent: \${PARENT}
+  stop_signal: SIGKILL
+YAML
+}
+mkdir -p "$TMP/proj"
+cd "$TMP/proj" || exit 1
+# The project: db becomes healthy once it wrote /data/ready, init writes /data/init and
+# exits 0, web may start only after both (it says so in its log).
+write_compose() {  # write_compose [EXTRA WEB ENVIRONMENT ENTRIES]
+  base >compose.yaml
+  cat >>compose.yaml <<YAML
+services:
+  db:
+    <<: *base
+    command: ["sh", "-c", "echo db-start; sleep 0.3; touch /data/ready; exec sleep 600"]
+    healthcheck: {test: ["CMD", "test", "-e", "/data/ready"], interval: 100ms, retries: 100}
+    volumes: [data:/data]
+  init:
+    <<: *base
+    command: ["sh", "-c", "touch /data/init"]
+    volumes: [data:/data]
+  web:
+    <<: *base
+    command: ["sh", "-c", "[ -e /data/ready ] && [ -e /data/init ] && echo deps-ok; exec sleep 600"]
+    environment: {A: "1"${1:-}}
+    volumes: [data:/data, /anon]
+    depends_on:
+      db: {condition: service_healthy}
+      init: {condition: service_completed_successfully}
+volumes:
+  data: {}
+YAML
+}
+write_compose
+ids() { "$STACK" ps -aq "$@" 2>/dev/null | sort; }
+
+# --- up, ps, idempotence -------------------------------------------------------------------
+st up -d
+check "up -d brings the project up in dependency order" \
+  eval '[[ $rc == 0 ]] && err_has "Container $P-web-1  Started" && err_has "Container $P-db-1  Healthy"'
+check "web started only after db was healthy and init completed" eventually eval '"$STACK" logs web 2>/dev/null | grep -q "web-1  | deps-ok"'
+st ps
+check "ps lists the running containers with compose's columns" \
+  eval 'out_has "NAME" && out_has "SERVICE" && out_has "$P-db-1" && out_has "$P-web-1" && ! out_has "$P-init-1"'
+st ps -a --format json
+check "ps -a --format json shows the completed one too" eval 'out_has "\"Name\":\"$P-init-1\"" && out_has "\"Service\":\"web\""'
+st ps --services
+check "ps --services lists the services" eval 'out_has db && out_has web'
+before=$(ids)
+st up -d
+check "a second up changes nothing and says the containers are running" \
+  eval '[[ $rc == 0 && $(ids) == "$before" ]] && err_has "Container $P-web-1  Running" && ! err_has Recreate'
+st ls
+check "ls lists the project" out_has "$P"
+
+# --- a config change recreates only that service --------------------------------------------
+db_before=$(ids db)
+web_before=$(ids web)
+# volumes_of SERVICE: the volumes its container's record names, one a line.
+volumes_of() {
+  python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))["volumes"]))' \
+    "$STACK_ROOT/containers/$(ids "$1" | head -1)/config.json"
+}
+anon_before=$(volumes_of web)
+write_compose ', B: "2"'
+st up -d
+check "a changed service is recreated, the others are kept" \
+  eval '[[ $rc == 0 && $(ids db) == "$db_before" && $(ids web) != "$web_before" ]] && err_has "Container $P-web-1  Recreated"'
+anon_after=$(volumes_of web)
+check "the recreated container keeps its anonymous volume" \
+  eval '[[ $(wc -l <<<"$anon_after") == 2 && $anon_after == "$anon_before" ]]'
+
+# --- scale -------------------------------------------------------------------------------------
+st up -d --scale web=3
+check "up --scale web=3 runs three replicas" eval '[[ $rc == 0 && $("$STACK" ps -q web | wc -l) == 3 ]] && err_has "$P-web-3  Started"'
+st up -d --scale web=1
+check "up --scale web=1 removes the extra ones" eval '[[ $rc == 0 && $("$STACK" ps -q web | wc -l) == 1 ]] && err_has "$P-web-3  Removed"'
+
+# --- logs, exec --------------------------------------------------------------------------------
+st logs --no-color db
+check "logs prefixes each line with the container" out_has "db-1  | db-start"
+st logs --no-log-prefix db
+check "logs --no-log-prefix prints the bare lines" eval 'grep -qx db-start "$TMP/out"'
+st exec -T web sh -c 'echo in-web; exit 3'
+check "exec runs in the service's container and returns its exit code" eval '[[ $rc == 3 ]] && out_is in-web'
+st exec -T web sh -c 'echo "$A$B"'
+check "exec sees the service's environment" out_is 12
+
+# --- stop, start, restart, kill ---------------------------------------------------------------
+st stop web
+check "stop stops the service" eval '[[ $rc == 0 ]] && [[ -z $("$STACK" ps -q web) ]] && err_has "$P-web-1  Stopped"'
+st start web
+check "start starts it again" eval '[[ $rc == 0 && -n $("$STACK" ps -q web) ]]'
+pid_before=$("$STACK" container inspect -f '{{.State.Pid}}' "$P-db-1" 2>/dev/null)
+st restart db
+pid_after=$("$STACK" container inspect -f '{{.State.Pid}}' "$P-db-1" 2>/dev/null)
+check "restart restarts the container" eval '[[ $rc == 0 && $pid_after != "$pid_before" && -n $("$STACK" ps -q db) ]]'
+
+# --- named volumes outlive down, go with down -v ------------------------------------------------
+st exec -T db sh -c 'echo keep >/data/keep'
+st down
+check "down removes the containers" eval '[[ $rc == 0 && -z $(ids) ]] && err_has "Container $P-web-1  Removed"'
+check "down keeps the named volume" eval '"$STACK" volume ls -q | grep -qx "${P}_data"'
+dangling=$("$STACK" volume ls -q | grep -vx "${P}_data")  # web's anonymous one, left as compose leaves it
+st up -d
+st exec -T db cat /data/keep
+check "the named volume's data is there after down and up" out_is keep
+st down -v
+check "down -v removes the named volume and the containers' anonymous ones" \
+  eval '[[ $rc == 0 && -n $dangling && $("$STACK" volume ls -q) == "$dangling" ]]'
+"$STACK" volume prune -f >/dev/null
+
+# --- the project lock: two ups at once make one set of containers ------------------------------
+"$STACK" up -d >"$TMP/up1" 2>&1 &
+first=$!
+"$STACK" up -d >"$TMP/up2" 2>&1
+second=$?
+wait "$first"
+check "two concurrent ups of one project serialize and converge" \
+  eval '[[ $? == 0 && $second == 0 && $(ids | wc -l) == 3 ]] && [[ $(grep -c "Started" "$TMP/up1" "$TMP/up2" | awk -F: "{s += \$2} END {print s}") -ge 2 ]]'
+st down -v -t 0
+"$STACK" volume prune -f >/dev/null
+
+# --- attached up -------------------------------------------------------------------------------------
+mkdir -p "$TMP/proj-attached" && cd "$TMP/proj-attached" || exit 1
+base >compose.yaml
+cat >>compose.yaml <<YAML
+services:
+  job:
+    <<: *base
+    command: ["sh", "-c", "echo job-says-hi; exit 5"]
+  server:
+    <<: *base
+    command: ["sleep", "600"]
+YAML
+st up --exit-code-from job
+check "up --exit-code-from streams prefixed logs, stops the others and returns the service's exit code" \
+  eval '[[ $rc == 5 ]] && out_has "Attaching to" && grep -q "^job-1 *| job-says-hi" "$TMP/out" && out_has "job-1 exited with code 5" && [[ -z $("$STACK" ps -q) ]]'
+"$STACK" up --no-color >"$TMP/out" 2>"$TMP/err" </dev/null &
+attached=$!
+attached_started() { grep -q "Attaching to" "$TMP/out" && [[ -n $("$STACK" ps -q server 2>/dev/null) ]]; }
+eventually attached_started
+kill -INT "$attached"
+wait "$attached"
+rc=$?
+check "Ctrl-C stops an attached up's containers and exits 130" eval '[[ $rc == 130 && -z $("$STACK" ps -q) ]]'
+st down -t 0
+
+# --- errors ---------------------------------------------------------------------------------------
+mkdir -p "$TMP/proj-errors" && cd "$TMP/proj-errors" || exit 1
+cat >compose.yaml <<YAML
+name: $P
+services:
+  app:
+    image: stk-e2e-missing:1
+    pull_policy: never
+YAML
+st up -d
+check "a missing image fails naming the service and the reference" \
+  eval '[[ $rc == 1 ]] && err_has "service \"app\"" && err_has "stk-e2e-missing:1"'
+cat >compose.yaml <<YAML
+name: $P
+services:
+  a: {image: stk-e2e-busybox:1, depends_on: [b]}
+  b: {image: stk-e2e-busybox:1, depends_on: [a]}
+YAML
+st up -d
+check "a dependency cycle fails naming it" eval '[[ $rc == 1 ]] && err_has "dependency cycle detected"'
+base >compose.yaml
+cat >>compose.yaml <<YAML
+services:
+  sick:
+    <<: *base
+    command: ["sleep", "600"]
+    healthcheck: {test: ["CMD-SHELL", "echo not-ready-yet; exit 1"], interval: 100ms, retries: 2}
+  app:
+    <<: *base
+    command: ["sleep", "600"]
+    depends_on: {sick: {condition: service_healthy}}
+YAML
+st up -d
+check "an unhealthy dependency fails naming the container and its health output" \
+  eval '[[ $rc == 1 ]] && err_has "container $P-sick-1 is unhealthy" && err_has "not-ready-yet" && [[ -z $(ids app) ]]'
+base >compose.yaml
+cat >>compose.yaml <<YAML
+services:
+  job:
+    <<: *base
+    command: ["sh", "-c", "exit 3"]
+  app:
+    <<: *base
+    command: ["sleep", "600"]
+    depends_on: {job: {condition: service_completed_successfully}}
+YAML
+st up -d
+check "a dependency that exits non-zero fails naming the service and its exit code" \
+  eval '[[ $rc == 1 ]] && err_has "service \"job\" didn'"'"'t complete successfully: exit 3"'
+st down -v --remove-orphans -t 0
+
+# --- nothing left ---------------------------------------------------------------------------------
+st container ls -aq
+check "no container is left" out_is ""
+st volume ls -q
+check "no volume is left" out_is ""
+leftover_cgroups() { find /sys/fs/cgroup/*/"$PARENT" -mindepth 1 -type d 2>/dev/null | head -1; }
+check "no container cgroup is left" eval '[[ -z $(leftover_cgroups) ]]'
+check "no process of the test's containers is left" eval '! pgrep -f "$STACK_RUN_ROOT" >/dev/null'
+check "no mount of the test's files is left" eval '[[ -z $(mounts_under_tmp) ]]'
+
+summary
