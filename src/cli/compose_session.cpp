@@ -7,7 +7,7 @@
 #include "cli/container_engine.hpp"
 #include "cli/image_engine.hpp"
 #include "cli/volume_engine.hpp"
-#include "orchestrator/loopback_network_driver.hpp"
+#include "orchestrator/net_network_driver.hpp"
 
 namespace stack::cli {
 namespace {
@@ -32,7 +32,8 @@ ComposeSession::ComposeSession(const GlobalOptions& g, const std::vector<std::st
       containers_(containers_from(g)),
       images_(image_store_from(g)),
       volumes_(volume_store_from(g)),
-      network_(orchestrator::make_loopback_network_driver([](const std::string& text) { fmt::print(stderr, "WARN[0000] {}\n", text); })),
+      network_(orchestrator::make_net_network_driver(containers_.layout().roots().root, containers_.layout().roots().run_root,
+                                                     [](const std::string& text) { fmt::print(stderr, "{}\n", text); })),
       progress_(orchestrator::make_line_progress(stderr, g.progress == "tty" || (g.progress == "auto" && ::isatty(2)),
                                                  g.progress == "quiet")) {
   context_ = std::make_unique<orchestrator::Context>(

@@ -82,6 +82,7 @@ void take_image(const GlobalOptions& g, const CLI::App& cmd, const std::string& 
   }
   engine::ImageForContainer image{name, e->record.id, store.lower_dirs(e->record), store.config(e->record).config};
   o.image_volumes = image.defaults.volumes;
+  o.network.exposed_ports = image.defaults.exposed_ports;
   engine::apply_image(r, image, entrypoint_given(cmd));
 }
 
@@ -253,6 +254,7 @@ void add_flags_if_named(CLI::App& cmd, RunCli& o) {
   if (!command_line_mentions(cmd.get_name())) return;
   add_create_flags(cmd, o.request);
   add_network_flags(cmd, o.network);
+  add_publish_flags(cmd, o.network.publish);
 }
 
 void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include <fmt/core.h>
+
 #include "base/error.hpp"
 #include "base/random_id.hpp"
 #include "cli/container_engine.hpp"
@@ -40,6 +42,22 @@ net::EtcOptions etc_options(const engine::CreateRequest& r, const NetworkFlags& 
   return etc;
 }
 
+// -p/-P once the sandbox has its address: on the first network's bridge. As docker, a
+// host network discards them with a warning, and none publishes nothing.
+void publish(const GlobalOptions& g, net::Networks& networks, const std::string& mode, const net::Sandbox& sandbox,
+             const NetworkFlags& f) {
+  const std::vector<net::PortSpec> specs = publish_specs(f.publish, f.exposed_ports);
+  if (specs.empty() || mode == "none") return;
+  if (sandbox.endpoints.empty()) {
+    if (!f.publish.publish.empty()) fmt::print(stderr, "WARNING: Published ports are discarded when using host network mode\n");
+    return;
+  }
+  const net::Endpoint& e = sandbox.endpoints.front();
+  const std::optional<net::NetworkInfo> network = networks.find(e.network_id);
+  if (!network) throw Error("network " + e.network + " not found");
+  publish_ports(g, sandbox.container_id, e.ipv4, network->bridge, specs);
+}
+
 }  // namespace
 
 void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const NetworkFlags& f) {
@@ -70,6 +88,7 @@ void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const Netw
         net::prepare_container_network(networks, own ? "bridge" : mode, sandbox, etc_options(r, f), layout.container_dir(r.id));
     r.network = n.network;
     r.volumes.insert(r.volumes.end(), n.binds.begin(), n.binds.end());
+    publish(g, networks, mode, n.sandbox, f);
   } catch (const Error&) {
     release_network(g, r.id);
     throw;
@@ -78,6 +97,10 @@ void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const Netw
 
 void release_network(const GlobalOptions& g, const std::string& container_id) {
   if (container_id.empty()) return;
+  try {
+    unpublish_ports(g, container_id);
+  } catch (const Error&) {
+  }
   try {
     networks_from(g, nullptr).remove_sandbox(container_id);
   } catch (const Error&) {

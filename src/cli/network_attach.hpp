@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/global_options.hpp"
+#include "cli/port_publish.hpp"
 #include "engine/container_create.hpp"
 
 namespace stack::cli {
@@ -20,6 +21,8 @@ struct NetworkFlags {
   std::vector<std::string> dns;
   std::vector<std::string> dns_search;
   std::vector<std::string> dns_options;
+  PublishFlags publish;                     // -p, -P (published once the sandbox exists)
+  std::vector<std::string> exposed_ports;  // the image's, for -P
 };
 
 // request.network: "bridge" (docker's default network, made on first use), a network name,
@@ -28,7 +31,8 @@ struct NetworkFlags {
 // request.volumes. Throws stack::Error; nothing is left then.
 void attach_network(const GlobalOptions& global, engine::CreateRequest& request, const NetworkFlags& flags);
 
-// Undoes attach_network for a container that was not made, or that is gone: its sandbox,
+// Undoes attach_network for a container that was not made, or that is gone: its published
+// ports, its sandbox,
 // and its directory while it holds no container record. Best effort, silent.
 void release_network(const GlobalOptions& global, const std::string& container_id);
 

@@ -3,18 +3,11 @@
 #include <fmt/format.h>
 
 #include "cli/container_flags.hpp"
+#include "cli/network_engine.hpp"
 #include "engine/layout.hpp"
 #include "net/firewall_port_spec.hpp"
 
 namespace stack::cli {
-namespace {
-
-std::unique_ptr<net::Firewall> firewall_from(const GlobalOptions& global) {
-  return net::make_firewall(engine::resolve_roots(global.root, global.run_root).run_root,
-                            [](const std::string& text) { fmt::print(stderr, "{}\n", text); });
-}
-
-}  // namespace
 
 void add_publish_flags(CLI::App& cmd, PublishFlags& flags) {
   add_list_option(cmd, "-p,--publish", flags.publish, "Publish a container's port(s) to the host")
@@ -35,15 +28,15 @@ std::vector<net::PublishedPort> publish_ports(const GlobalOptions& global, const
                                               const std::string& container_ip, const std::string& bridge,
                                               const std::vector<net::PortSpec>& specs) {
   if (specs.empty()) return {};
-  return firewall_from(global)->publish(container_id, container_ip, bridge, specs);
+  return open_firewall(global)->publish(container_id, container_ip, bridge, specs);
 }
 
 void unpublish_ports(const GlobalOptions& global, const std::string& container_id) {
-  firewall_from(global)->unpublish(container_id);
+  open_firewall(global)->unpublish(container_id);
 }
 
 std::vector<net::PublishedPort> published_ports(const GlobalOptions& global, const std::string& container_id) {
-  return firewall_from(global)->published(container_id);
+  return open_firewall(global)->published(container_id);
 }
 
 }  // namespace stack::cli
