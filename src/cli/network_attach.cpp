@@ -58,6 +58,18 @@ void publish(const GlobalOptions& g, net::Networks& networks, const std::string&
   publish_ports(g, sandbox.container_id, e.ipv4, network->bridge, specs);
 }
 
+// The name the container will have: stack-dns answers it, so a generated one is chosen
+// here (as the engine would choose it), skipping names taken.
+std::string container_name(const engine::Layout& layout, const engine::CreateRequest& r) {
+  if (!r.name.empty()) return r.name;
+  unsigned seed = static_cast<unsigned char>(r.id[0]) * 977u + static_cast<unsigned char>(r.id[1]);
+  std::string name;
+  std::error_code ec;
+  do name = engine::generate_container_name(seed++);
+  while (fs::symlink_status(layout.name_path(name), ec).type() != fs::file_type::not_found);
+  return name;
+}
+
 }  // namespace
 
 void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const NetworkFlags& f) {
@@ -71,6 +83,7 @@ void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const Netw
   const engine::Layout layout = containers_from(g).layout();
   net::SandboxRequest sandbox;
   sandbox.container_id = r.id;
+  if (own) r.name = container_name(layout, r);
   sandbox.container_name = r.name;
   sandbox.hostname = r.hostname.empty() ? r.id.substr(0, 12) : r.hostname;
   sandbox.state_file = layout.container_dir(r.id) + "/state.json";

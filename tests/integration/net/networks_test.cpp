@@ -1,0 +1,130 @@
+// Networks over the real kernel, each test in a network namespace of its own and state
+// roots of its own: real bridges, namespaces and veths; busybox in the namespaces.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "net/container_network.hpp"
+#include "net/netlink.hpp"
+#include "net/network_records.hpp"
+#include "net/networks.hpp"
+#include "net/private_netns.hpp"
+
+namespace fs = std::filesystem;
+using namespace stack::net;
+
+namespace {
+
+struct Roots {
+  Roots() {
+    std::string pattern = (fs::temp_directory_path() / "stack-net-it-XXXXXX").string();
+    base = ::mkdtemp(pattern.data());
+  }
+  ~Roots() { fs::remove_all(base); }
+  std::string base;
+  std::string root = base + "/root";
+  std::string run_root = base + "/run";
+
+  SandboxRequest container(char c, const std::string& name, const std::string& network) {
+    SandboxRequest r;
+    r.container_id = std::string(64, c);
+    r.container_name = name;
+    r.hostname = name;
+    r.state_file = root + "/containers/" + r.container_id + "/state.json";
+    r.networks = {{.network = network}};
+    return r;
+  }
+};
+
+// Exit status of a command run inside the namespace at `netns` (nsenter, util-linux).
+int run_in(const std::string& netns, const std::vector<std::string>& args) {
+  std::string command = "nsenter --net=" + netns;
+  for (const std::string& a : args) command += " '" + a + "'";
+  command += " >/dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool mounted(const std::string& path) {
+  std::ifstream in("/proc/self/mountinfo");
+  for (std::string line; std::getline(in, line);)
+    if (line.find(" " + path + " ") != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("two sandboxes on one bridge reach each other and teardown leaves nothing", "[net]") {
+  Roots roots;
+  stack::testing::in_private_netns([&] {
+    auto netlink = std::shared_ptr<Netlink>(system_netlink());
+    Networks networks(roots.root, roots.run_root, nullptr, netlink);
+    const NetworkInfo n = networks.create({.name = "it-net", .ipam = {{"10.213.41.0/24", "", ""}}});
+    CHECK(netlink->link_exists(n.bridge));
+    const Sandbox a = networks.create_sandbox(roots.container('a', "alpha", "it-net"));
+    const Sandbox b = networks.create_sandbox(roots.container('b', "beta", "it-net"));
+    CHECK(a.endpoints.at(0).ipv4 == "10.213.41.2");
+    CHECK(b.endpoints.at(0).ipv4 == "10.213.41.3");
+    CHECK(run_in(a.netns_path, {"busybox", "ping", "-c", "1", "-W", "5", b.endpoints[0].ipv4}) == 0);
+    CHECK(run_in(b.netns_path, {"busybox", "ping", "-c", "1", "-W", "5", a.endpoints[0].ipv4}) == 0);
+    CHECK(run_in(a.netns_path, {"busybox", "ping", "-c", "1", "-W", "5", n.gateway}) == 0);
+    // eth0 with docker's MAC and the uplink's MTU, loopback up, a default route via the gateway.
+    CHECK(run_in(a.netns_path, {"sh", "-c", "ip -o link show eth0 | grep -q 'link/ether 02:42:0a:d5:29:02'"}) == 0);
+    CHECK(run_in(a.netns_path, {"sh", "-c", "ip route | grep -q 'default via 10.213.41.1 dev eth0'"}) == 0);
+    CHECK(run_in(a.netns_path, {"busybox", "ping", "-c", "1", "-W", "5", "127.0.0.1"}) == 0);
+
+    CHECK_THROWS_WITH(networks.remove("it-net"), Catch::Contains("active endpoints"));
+    networks.remove_sandbox(a.container_id);
+    networks.remove_sandbox(b.container_id);
+    CHECK_FALSE(mounted(a.netns_path));
+    CHECK_FALSE(fs::exists(a.netns_path));
+    CHECK_FALSE(netlink->link_exists(host_veth_name(a.container_id, n.id)));
+    networks.remove("it-net");
+    CHECK_FALSE(netlink->link_exists(n.bridge));
+  });
+}
+
+TEST_CASE("a sandbox whose container directory vanished is swept with its namespace", "[net]") {
+  Roots roots;
+  stack::testing::in_private_netns([&] {
+    auto netlink = std::shared_ptr<Netlink>(system_netlink());
+    Networks networks(roots.root, roots.run_root, nullptr, netlink);
+    const NetworkInfo n = networks.create({.name = "it-sweep", .ipam = {{"10.213.42.0/24", "", ""}}});
+    const Sandbox a = networks.create_sandbox(roots.container('c', "gamma", "it-sweep"));
+    fs::remove_all(roots.root + "/containers");
+    networks.remove("it-sweep");  // sweeps first, so the network is free
+    CHECK_FALSE(mounted(a.netns_path));
+    CHECK_FALSE(netlink->link_exists(host_veth_name(a.container_id, n.id)));
+    CHECK_FALSE(netlink->link_exists(n.bridge));
+  });
+}
+
+TEST_CASE("create_sandbox time with one network, median of 20", "[.][net-bench]") {
+  Roots roots;
+  stack::testing::in_private_netns([&] {
+    Networks networks(roots.root, roots.run_root, nullptr, std::shared_ptr<Netlink>(system_netlink()));
+    networks.create({.name = "it-bench", .ipam = {{"10.213.43.0/24", "", ""}}});
+    std::vector<double> ms;
+    for (int i = 0; i < 20; ++i) {
+      const char c = "0123456789abcdef"[i % 16];
+      SandboxRequest r = roots.container(c, "bench" + std::to_string(i), "it-bench");
+      r.container_id = std::string(62, c) + (i < 16 ? "00" : "11");
+      const auto start = std::chrono::steady_clock::now();
+      networks.create_sandbox(r);
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      networks.remove_sandbox(r.container_id);
+    }
+    std::sort(ms.begin(), ms.end());
+    const double median = (ms[9] + ms[10]) / 2;
+    std::printf("create_sandbox with one network: median %.2f ms of 20 (min %.2f, max %.2f)\n", median, ms.front(), ms.back());
+    CHECK(median > 0);
+    networks.remove("it-bench");
+  });
+}
