@@ -2,7 +2,8 @@
 // bridge appears or goes), the commands that publish ports, and the nftables
 // implementation (nft_firewall.hpp). Tests use testing/fake_firewall.hpp.
 //
-// Everything lives in nftables tables of our own ("table ip stack"), changed one
+// Everything lives in nftables tables of our own ("table ip stack"; another run root
+// than /run/stack has its own "stack_<hash>", see nft_firewall.hpp), changed one
 // transaction per call; Docker's iptables rules (FORWARD policy DROP included) may be
 // present on the host and must not stop our traffic.
 #pragma once

@@ -36,14 +36,14 @@ const NetworkRules kNetwork{"p_default", "stk-a", "10.213.1.0/24", false};
 
 }  // namespace
 
-TEST_CASE("each run root has its own table, the default one is ip stack", "[firewall][nft]") {
+TEST_CASE("each run root has its own table and the default one is ip stack", "[firewall][nft]") {
   CHECK(firewall_table_name("/run/stack") == "stack");
   CHECK(firewall_table_name("/tmp/x") != firewall_table_name("/tmp/y"));
   CHECK(firewall_table_name("/tmp/x").rfind("stack_", 0) == 0);
   CHECK(firewall_table_name("/tmp/x").size() == 14);
 }
 
-TEST_CASE("adding a network is one transaction and turns ip_forward on once, with a notice", "[firewall][nft]") {
+TEST_CASE("adding a network is one transaction and turns ip_forward on once with a notice", "[firewall][nft]") {
   Fixture f;
   f.firewall->add_network(kNetwork);
   REQUIRE(f.nft->transactions.size() == 1);
@@ -58,7 +58,7 @@ TEST_CASE("adding a network is one transaction and turns ip_forward on once, wit
   CHECK(f.notices.size() == 1);
 }
 
-TEST_CASE("iptables-legacy rules, invisible to nftables, are announced once per new network", "[firewall][nft]") {
+TEST_CASE("iptables-legacy rules invisible to nftables are announced once per new network", "[firewall][nft]") {
   Fixture f;
   f.host->legacy_filter = true;
   f.firewall->add_network(kNetwork);
@@ -82,7 +82,7 @@ TEST_CASE("a bad subnet or bridge name changes nothing", "[firewall][nft]") {
   CHECK(f.nft->transactions.empty());
 }
 
-TEST_CASE("publishing adds DNAT rules, sets route_localnet and records the ports", "[firewall][nft]") {
+TEST_CASE("publishing adds DNAT rules and sets route_localnet and records the ports", "[firewall][nft]") {
   Fixture f;
   f.firewall->add_network(kNetwork);
   const auto ports = f.firewall->publish("c1", "10.213.1.2", "stk-a", {parse_port_spec("8080:80"), parse_port_spec("53/udp")});
@@ -122,7 +122,7 @@ TEST_CASE("publishing on a bridge that does not exist is an error", "[firewall][
   CHECK(f.firewall->published("c1").empty());
 }
 
-TEST_CASE("unpublishing removes the owner's rules, and nothing runs when it has none", "[firewall][nft]") {
+TEST_CASE("unpublishing removes the owner's rules and nothing runs when it has none", "[firewall][nft]") {
   Fixture f;
   f.firewall->add_network(kNetwork);
   f.firewall->publish("c1", "10.213.1.2", "stk-a", {parse_port_spec("8080:80")});
@@ -135,7 +135,7 @@ TEST_CASE("unpublishing removes the owner's rules, and nothing runs when it has 
   CHECK(f.nft->transactions.size() == before);
 }
 
-TEST_CASE("removing a network removes its ports, and the last one leaves no table", "[firewall][nft]") {
+TEST_CASE("removing a network removes its ports and the last one leaves no table", "[firewall][nft]") {
   Fixture f;
   f.firewall->add_network(kNetwork);
   f.firewall->publish("c1", "10.213.1.2", "stk-a", {parse_port_spec("8080:80")});

@@ -29,7 +29,7 @@ std::string error_of(const PortRequest& r, const FirewallState& state, FakeFirew
 
 }  // namespace
 
-TEST_CASE("explicit host ports are published as asked, ranges one to one", "[firewall][ports]") {
+TEST_CASE("explicit host ports are published as asked and ranges one to one", "[firewall][ports]") {
   FakeFirewallHost host;
   const auto ports = allocate_ports(request("c1", {"8080:80", "127.0.0.1:9000-9001:90-91/udp"}), {}, host, 0);
   REQUIRE(ports.size() == 3);

@@ -19,7 +19,7 @@ TEST_CASE("an empty state only deletes the table", "[firewall][rules]") {
   CHECK(table_commands("stack", {}) == "add table ip stack\ndelete table ip stack\n");
 }
 
-TEST_CASE("a network gets masquerade, forwarding and isolation rules", "[firewall][rules]") {
+TEST_CASE("a network gets masquerade and forwarding and isolation rules", "[firewall][rules]") {
   const std::string text = table_commands("stack", one_network());
   CHECK_THAT(text, Contains("add table ip stack\ndelete table ip stack\ntable ip stack {\n"));
   CHECK_THAT(text, Contains("elements = { \"stk-a\" }"));
