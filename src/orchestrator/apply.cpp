@@ -120,6 +120,13 @@ struct Applier {
   }
 };
 
+// Every failure of a service names it once ("service \"web\": ...").
+Error naming_service(const Error& e, const std::string& service) {
+  const std::string text = e.what();
+  if (text.rfind("service \"", 0) == 0 || text.rfind("dependency failed", 0) == 0) return e;
+  return e.wrap("service \"" + service + "\"");
+}
+
 using Results = std::map<std::string, std::shared_future<std::vector<std::string>>>;
 
 // Waits for what `name` depends on, by its conditions.
@@ -226,6 +233,10 @@ UpResult up(Context& ctx, const compose::Project& project, const UpRequest& requ
       try {
         wait_dependencies(ctx, project.services.at(name), results);
         promise.set_value(applier.run_service(name));
+      } catch (const DependencyFailed&) {
+        promise.set_exception(std::current_exception());
+      } catch (const Error& e) {
+        promise.set_exception(std::make_exception_ptr(naming_service(e, name)));
       } catch (...) {
         promise.set_exception(std::current_exception());
       }

@@ -155,6 +155,29 @@ check "down -v removes the named volume and the containers' anonymous ones" \
   eval '[[ $rc == 0 && -n $dangling && $("$STACK" volume ls -q) == "$dangling" ]]'
 "$STACK" volume prune -f >/dev/null
 
+# --- failures name the service, --wait -------------------------------------------------------------
+mkdir -p "$TMP/proj-wait" && cd "$TMP/proj-wait" || exit 1
+base >compose.yaml
+cat >>compose.yaml <<YAML
+services:
+  slow:
+    <<: *base
+    command: ["sh", "-c", "sleep 0.5; touch /tmp/up; exec sleep 600"]
+    healthcheck: {test: ["CMD", "test", "-e", "/tmp/up"], interval: 100ms, retries: 100}
+  broken:
+    <<: *base
+    command: ["no-such-program"]
+    profiles: [broken]
+YAML
+st up -d --wait
+check "up --wait returns once the containers are healthy" \
+  eval '[[ $rc == 0 ]] && "$STACK" ps | grep -q "(healthy)"'
+st --profile broken up -d broken
+check "a container that cannot start fails naming its service" \
+  eval '[[ $rc == 1 ]] && err_has "service \"broken\"" && err_has "no-such-program"'
+st --profile broken down -t 0
+cd "$TMP/proj" || exit 1
+
 # --- the project lock: two ups at once make one set of containers ------------------------------
 "$STACK" up -d >"$TMP/up1" 2>&1 &
 first=$!
