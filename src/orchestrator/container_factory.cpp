@@ -123,6 +123,26 @@ void forget_anonymous(Context& ctx, const std::vector<std::string>& names) {
 
 }  // namespace
 
+void clear_half_made(Context& ctx, const std::string& name) {
+  std::error_code ec;
+  const std::string holder = std::filesystem::read_symlink(ctx.containers.layout().name_path(name), ec).string();
+  if (ec || holder.empty()) return;
+  if (!ctx.containers.view(holder).config.name.empty()) return;  // its records are whole: a real container
+  try {
+    ctx.containers.remove(holder, true);
+  } catch (const Error& e) {
+    ctx.progress.warning("remove the half-made container " + holder + ": " + e.what());
+  }
+}
+
+void clear_half_made_with_prefix(Context& ctx, const std::string& prefix) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(ctx.containers.layout().names_dir(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) clear_half_made(ctx, name);
+  }
+}
+
 std::map<std::string, std::string> anonymous_volumes(Context& ctx, const std::string& container_id) {
   std::map<std::string, std::string> out;
   const engine::ContainerView v = ctx.containers.view(container_id);
@@ -147,6 +167,7 @@ MadeContainer make_container(Context& ctx, const compose::Project& project, cons
                              const std::map<std::string, std::string>& kept) {
   Blueprint b = make_blueprint(project, service, number);
   engine::CreateRequest& r = b.request;
+  clear_half_made(ctx, r.name);
   r.id = base::random_hex_id();
   engine::apply_image(r, image, b.entrypoint_given);
   for (const std::string& path : b.create_host_paths) {

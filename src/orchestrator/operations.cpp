@@ -148,6 +148,7 @@ void down(Context& ctx, const compose::Project& project, const DownRequest& requ
       if (!first) first = e;  // teardown goes on: what can go, goes
     }
   }
+  clear_half_made_with_prefix(ctx, project.name + "-");
   remove_project_networks(ctx, project);
   if (request.volumes) remove_project_volumes(ctx, project, anonymous);
   if (first) throw *first;

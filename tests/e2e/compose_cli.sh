@@ -214,6 +214,27 @@ rc=$?
 check "Ctrl-C stops an attached up's containers and exits 130" eval '[[ $rc == 130 && -z $("$STACK" ps -q) ]]'
 st down -t 0
 
+# --- kill -9 of up halfway: the next up converges, down cleans up --------------------------------------
+mkdir -p "$TMP/proj-killed" && cd "$TMP/proj-killed" || exit 1
+{
+  base
+  echo "services:"
+  for i in $(seq 10); do printf '  s%d:\n    <<: *base\n    command: ["sleep", "600"]\n' "$i"; done
+} >compose.yaml
+for delay in 0.02 0.04 0.06; do
+  "$STACK" up -d >/dev/null 2>&1 &
+  killed=$!
+  sleep "$delay"  # a point in the middle of the up, not a wait for something
+  kill -9 "$killed" 2>/dev/null
+  wait "$killed" 2>/dev/null
+  st up -d
+  check "up after an up killed at ${delay}s converges" eval '[[ $rc == 0 && $("$STACK" ps -q | wc -l) == 10 ]]'
+  st down -t 0
+  check "and down after it leaves no container" eval '[[ $rc == 0 && -z $("$STACK" container ls -aq) ]]'
+done
+"$STACK" volume prune -f >/dev/null
+cd "$TMP/proj" || exit 1
+
 # --- errors ---------------------------------------------------------------------------------------
 mkdir -p "$TMP/proj-errors" && cd "$TMP/proj-errors" || exit 1
 cat >compose.yaml <<YAML
