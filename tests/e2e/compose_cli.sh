@@ -91,6 +91,8 @@ st ps -a --format json
 check "ps -a --format json shows the completed one too" eval 'out_has "\"Name\":\"$P-init-1\"" && out_has "\"Service\":\"web\""'
 st ps --services
 check "ps --services lists the services" eval 'out_has db && out_has web'
+st ps --status exited -q init
+check "ps --status exited SERVICE lists the completed container" eval '[[ $rc == 0 && $(wc -l <"$TMP/out") == 1 ]]'
 before=$(ids)
 st up -d
 check "a second up changes nothing and says the containers are running" \
