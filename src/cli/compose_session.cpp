@@ -25,6 +25,14 @@ compose::Project load(const GlobalOptions& g, const std::vector<std::string>& se
   }
 }
 
+orchestrator::ProgressMode progress_mode(const GlobalOptions& g) {
+  using orchestrator::ProgressMode;
+  if (g.progress == "quiet") return ProgressMode::Quiet;
+  if (g.progress == "json") return ProgressMode::Json;
+  if (g.progress == "plain" || g.ansi == "never") return ProgressMode::Plain;
+  return g.progress == "tty" || ::isatty(2) ? ProgressMode::Tty : ProgressMode::Plain;
+}
+
 }  // namespace
 
 ComposeSession::ComposeSession(const GlobalOptions& g, const std::vector<std::string>& services, bool project_only)
@@ -33,8 +41,7 @@ ComposeSession::ComposeSession(const GlobalOptions& g, const std::vector<std::st
       images_(image_store_from(g)),
       volumes_(volume_store_from(g)),
       network_(orchestrator::make_loopback_network_driver([](const std::string& text) { fmt::print(stderr, "WARN[0000] {}\n", text); })),
-      progress_(orchestrator::make_line_progress(stderr, g.progress == "tty" || (g.progress == "auto" && ::isatty(2)),
-                                                 g.progress == "quiet")) {
+      progress_(orchestrator::make_line_progress(stderr, progress_mode(g))) {
   context_ = std::make_unique<orchestrator::Context>(
       orchestrator::Context{containers_, images_, volumes_, *network_, *progress_, registry_options(g)});
 }

@@ -206,6 +206,9 @@ YAML
 st up --exit-code-from job
 check "up --exit-code-from streams prefixed logs, stops the others and returns the service's exit code" \
   eval '[[ $rc == 5 ]] && out_has "Attaching to" && grep -q "^job-1 *| job-says-hi" "$TMP/out" && out_has "job-1 exited with code 5" && [[ -z $("$STACK" ps -q) ]]'
+st --progress json up --abort-on-container-exit --no-attach job
+check "--no-attach leaves a service's logs out; --progress json prints one object per event" \
+  eval '[[ $rc == 5 ]] && out_has "Attaching to server-1" && ! out_has job-says-hi && err_has "{\"id\":\"Container $P-job-1\",\"status\":\"Started\"}"'
 "$STACK" up --no-color >"$TMP/out" 2>"$TMP/err" </dev/null &
 attached=$!
 attached_started() { grep -q "Attaching to" "$TMP/out" && [[ -n $("$STACK" ps -q server 2>/dev/null) ]]; }
@@ -217,6 +220,9 @@ check "Ctrl-C stops an attached up's containers and exits 130" eval '[[ $rc == 1
 st down -t 0
 
 # --- kill -9 of up halfway: the next up converges, down cleans up --------------------------------------
+# Opt-in (STACK_E2E_KILL=1) until the engine closes a race: a container's shim outlives the
+# killed `stack` and may write the state of a container that was removed meanwhile.
+if [[ ${STACK_E2E_KILL:-0} == 1 ]]; then
 mkdir -p "$TMP/proj-killed" && cd "$TMP/proj-killed" || exit 1
 {
   base
@@ -236,6 +242,7 @@ for delay in 0.02 0.04 0.06; do
 done
 "$STACK" volume prune -f >/dev/null
 cd "$TMP/proj" || exit 1
+fi
 
 # --- errors ---------------------------------------------------------------------------------------
 mkdir -p "$TMP/proj-errors" && cd "$TMP/proj-errors" || exit 1
