@@ -6,8 +6,8 @@
 #
 # Each round is one `up -d` of the whole project from nothing, then one `down`; the
 # median of RUNS rounds (default 5) of each is printed as a table, with the issue's
-# budgets (10 services: up and down under 150 ms each; 50: up under 1 s). Exits 1 when a
-# command fails.
+# budgets (10 services: up and down under 150 ms each; 50: up under 1 s), and the RSS of
+# all the running project's shims. Exits 1 when a command fails.
 # Networks are not part of it yet (the orchestrator's loopback network driver).
 set -euo pipefail
 
@@ -61,6 +61,17 @@ for _ in $(seq "$RUNS"); do
   ups+=($(((t1 - t0) / 1000)))
   downs+=($(((t3 - t2) / 1000)))
 done
+# The supervision memory of the running project: every shim's RSS (no stack-dns yet:
+# the loopback network driver starts none).
+"$STACK" --progress quiet up -d >/dev/null
+shims_kb=0
+for state in "$STACK_ROOT"/containers/*/state.json; do
+  pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["shim_pid"])' "$state")
+  kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+  shims_kb=$((shims_kb + ${kb:-0}))
+done
+"$STACK" --progress quiet down >/dev/null
+
 up_ms=$(printf '%s\n' "${ups[@]}" | median | awk '{printf "%.1f", $1 / 1000}')
 down_ms=$(printf '%s\n' "${downs[@]}" | median | awk '{printf "%.1f", $1 / 1000}')
 
@@ -71,3 +82,4 @@ up_budget=- down_budget=-
 printf '%-28s %12s %12s\n' "case ($SERVICES services)" "median ms" "budget ms"
 printf '%-28s %12s %12s\n' "stack up -d" "$up_ms" "$up_budget"
 printf '%-28s %12s %12s\n' "stack down" "$down_ms" "$down_budget"
+printf '%-28s %12s\n' "shims' RSS, all (KiB)" "$shims_kb"

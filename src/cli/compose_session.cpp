@@ -25,6 +25,14 @@ compose::Project load(const GlobalOptions& g, const std::vector<std::string>& se
   }
 }
 
+orchestrator::ProgressMode progress_mode(const GlobalOptions& g) {
+  using orchestrator::ProgressMode;
+  if (g.progress == "quiet") return ProgressMode::Quiet;
+  if (g.progress == "json") return ProgressMode::Json;
+  if (g.progress == "plain" || g.ansi == "never") return ProgressMode::Plain;
+  return g.progress == "tty" || ::isatty(2) ? ProgressMode::Tty : ProgressMode::Plain;
+}
+
 }  // namespace
 
 ComposeSession::ComposeSession(const GlobalOptions& g, const std::vector<std::string>& services, bool project_only)
@@ -34,8 +42,7 @@ ComposeSession::ComposeSession(const GlobalOptions& g, const std::vector<std::st
       volumes_(volume_store_from(g)),
       network_(orchestrator::make_net_network_driver(containers_.layout().roots().root, containers_.layout().roots().run_root,
                                                      [](const std::string& text) { fmt::print(stderr, "{}\n", text); })),
-      progress_(orchestrator::make_line_progress(stderr, g.progress == "tty" || (g.progress == "auto" && ::isatty(2)),
-                                                 g.progress == "quiet")) {
+      progress_(orchestrator::make_line_progress(stderr, progress_mode(g))) {
   context_ = std::make_unique<orchestrator::Context>(
       orchestrator::Context{containers_, images_, volumes_, *network_, *progress_, registry_options(g)});
 }

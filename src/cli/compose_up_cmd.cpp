@@ -3,6 +3,7 @@
 // Ctrl-C, which stops them (exit 130), as `docker compose up` does.
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <memory>
@@ -31,7 +32,18 @@ struct UpCli {
   bool no_log_prefix = false;
   bool timestamps = false;
   int timeout = -1;
+  std::vector<std::string> attach;     // --attach: only these services' logs
+  std::vector<std::string> no_attach;  // --no-attach
 };
+
+// Whose logs the attached up shows: --attach, else every service but --no-attach and
+// those with `attach: false`.
+bool attached_to(const compose::Project& p, const UpCli& o, const std::string& service) {
+  if (!o.attach.empty()) return std::find(o.attach.begin(), o.attach.end(), service) != o.attach.end();
+  if (std::find(o.no_attach.begin(), o.no_attach.end(), service) != o.no_attach.end()) return false;
+  auto it = p.services.find(service);
+  return it == p.services.end() || it->second.attach.value_or(true);
+}
 
 std::atomic<bool> g_interrupted{false};
 extern "C" void on_interrupt(int) { g_interrupted = true; }
@@ -55,8 +67,13 @@ int attach(ComposeSession& session, const UpCli& o) {
   const std::string& project = session.project().name;
   const std::vector<orchestrator::ObservedContainer> cs =
       orchestrator::project_containers(ctx, session.project(), o.request.services);
+  std::vector<orchestrator::ObservedContainer> shown;
   std::string names;
-  for (const auto& c : cs) names += (names.empty() ? "" : ", ") + short_name(project, c.name);
+  for (const auto& c : cs) {
+    if (!attached_to(session.project(), o, c.service)) continue;
+    shown.push_back(c);
+    names += (names.empty() ? "" : ", ") + short_name(project, c.name);
+  }
   fmt::print("Attaching to {}\n", names);
   std::fflush(stdout);
   std::signal(SIGINT, on_interrupt);
@@ -65,7 +82,7 @@ int attach(ComposeSession& session, const UpCli& o) {
   engine::LogReadOptions r;
   r.follow = true;
   LogStyle style{!o.no_color && ::isatty(1), !o.no_log_prefix, o.timestamps, true};
-  std::thread logs([&] { stream_logs(ctx.containers, project, cs, r, style, stop); });
+  std::thread logs([&] { stream_logs(ctx.containers, project, shown, r, style, stop); });
   int code = 0;
   std::string exited;  // the container that ended it (abort mode)
   const bool abort = o.abort_on_exit || !o.exit_code_from.empty();
@@ -142,6 +159,8 @@ void add_compose_up_commands(CLI::App& app, const GlobalOptions& g, int& exit_co
   up->add_flag("--no-log-prefix", o->no_log_prefix, "Don't print prefix in logs");
   up->add_flag("--timestamps", o->timestamps, "Show timestamps");
   up->add_option("-t,--timeout", o->timeout, "Use this timeout in seconds for container shutdown");
+  add_list_option(*up, "--attach", o->attach, "Restrict attaching to the specified services");
+  add_list_option(*up, "--no-attach", o->no_attach, "Do not attach (stream logs) to the specified services");
   up->callback([&g, &exit_code, o] {
     if (o->request.wait) o->detach = true;
     exit_code = run_up(g, *o, false);

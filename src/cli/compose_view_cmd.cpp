@@ -12,6 +12,7 @@
 #include "cli/compose_logs.hpp"
 #include "cli/compose_session.hpp"
 #include "cli/container_engine.hpp"
+#include "cli/container_flags.hpp"
 #include "cli/container_format.hpp"
 #include "orchestrator/labels.hpp"
 #include "orchestrator/observe.hpp"
@@ -61,6 +62,10 @@ nlohmann::json ps_fields(ComposeSession& s, const orchestrator::ObservedContaine
 }
 
 void run_ps(const GlobalOptions& g, const PsCli& o) {
+  for (const std::string& st : o.status)
+    if (st != "paused" && st != "restarting" && st != "removing" && st != "running" && st != "dead" &&
+        st != "created" && st != "exited")
+      throw Error("invalid --status \"" + st + "\": one of paused, restarting, removing, running, dead, created, exited");
   ComposeSession s(g, o.service_names, true);
   std::vector<std::vector<std::string>> rows = {{"NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"}};
   std::set<std::string> services;
@@ -94,8 +99,8 @@ void add_ps(CLI::App& app, const GlobalOptions& g, int& exit_code) {
   cmd->add_flag("-a,--all", o->all, "Show all stopped containers (including those created by the run command)");
   cmd->add_flag("-q,--quiet", o->quiet, "Only display IDs");
   cmd->add_flag("--services", o->services, "Display services");
-  cmd->add_option("--status", o->status, "Filter services by status")
-      ->check(CLI::IsMember({"paused", "restarting", "removing", "running", "dead", "created", "exited"}));
+  add_list_option(*cmd, "--status", o->status,
+                  "Filter services by status (paused, restarting, removing, running, dead, created, exited)");
   cmd->add_option("--format", o->format, "Format the output (table, json)")->check(CLI::IsMember({"table", "json"}));
   cmd->add_flag("--no-trunc", o->no_trunc, "Don't truncate output");
   cmd->add_option("services", o->service_names, "Services");

@@ -314,7 +314,17 @@ void Containers::remove_files(const std::string& id) {
     // unreadable records: there is no cgroup to name, the files still go
   }
   try {
-    if (s) runtime::container_cgroup(s->cgroup_parent, id).remove();
+    if (s) {
+      runtime::Cgroup cgroup = runtime::container_cgroup(s->cgroup_parent, id);
+      // Not running by its records, yet processes here: a start interrupted by a killed
+      // `stack` (its init began, its state was never written). They are the container's.
+      try {
+        for (pid_t pid : cgroup.pids()) ::kill(pid, SIGKILL);
+      } catch (const Error&) {
+        // no cgroup (any more): nothing runs there
+      }
+      cgroup.remove();
+    }
   } catch (const std::exception& e) {
     failure = e.what();
   }

@@ -47,7 +47,7 @@ struct Applier {
   void remove(const Action& a, bool with_anonymous) {
     const std::map<std::string, std::string> anonymous = anonymous_volumes(ctx, a.container_id);
     ctx.progress.event("Container", a.container_name, "Stopping");
-    ctx.containers.stop(a.container_id, request.timeout_s >= 0 ? std::optional<int>(request.timeout_s) : std::nullopt);
+    stop(a.container_id);
     ctx.progress.event("Container", a.container_name, "Stopped");
     ctx.progress.event("Container", a.container_name, "Removing");
     ctx.containers.remove(a.container_id, true);
@@ -57,6 +57,10 @@ struct Applier {
     std::vector<std::string> names;
     for (const auto& [target, name] : anonymous) names.push_back(name);
     remove_volumes(ctx, names, false);
+  }
+
+  void stop(const std::string& id) {
+    ctx.containers.stop(id, request.timeout_s >= 0 ? std::optional<int>(request.timeout_s) : std::nullopt);
   }
 
   void start(const std::string& id, const std::string& name) {
@@ -76,7 +80,7 @@ struct Applier {
     }
     ctx.progress.event("Container", a.container_name, "Recreate");
     const std::map<std::string, std::string> kept = anonymous_volumes(ctx, a.container_id);
-    ctx.containers.stop(a.container_id, request.timeout_s >= 0 ? std::optional<int>(request.timeout_s) : std::nullopt);
+    stop(a.container_id);
     ctx.containers.remove(a.container_id, true);
     ctx.network.release(a.container_id);
     const MadeContainer c = make_container(ctx, project, s, a.number, image, kept);
@@ -98,6 +102,13 @@ struct Applier {
           break;
         }
         case Step::Start: start(a.container_id, a.container_name); ids.push_back(a.container_id); break;
+        case Step::Restart:
+          ctx.progress.event("Container", a.container_name, "Restarting");
+          stop(a.container_id);
+          ctx.containers.start(a.container_id);
+          ctx.progress.event("Container", a.container_name, "Started");
+          ids.push_back(a.container_id);
+          break;
         case Step::Running:
           ctx.progress.event("Container", a.container_name, "Running");
           ids.push_back(a.container_id);
@@ -108,6 +119,13 @@ struct Applier {
     return ids;
   }
 };
+
+// Every failure of a service names it once ("service \"web\": ...").
+Error naming_service(const Error& e, const std::string& service) {
+  const std::string text = e.what();
+  if (text.rfind("service \"", 0) == 0 || text.rfind("dependency failed", 0) == 0) return e;
+  return e.wrap("service \"" + service + "\"");
+}
 
 using Results = std::map<std::string, std::shared_future<std::vector<std::string>>>;
 
@@ -152,6 +170,8 @@ std::vector<DesiredService> desired(const compose::Project& project, const std::
     d.config_hash = compose::service_config_hash(s);
     d.image_id = images.at(service_image(project, s)).id;
     d.namespace_deps = namespace_deps(s);
+    for (const auto& [dep, cond] : s.depends_on)
+      if (cond.restart) d.restart_deps.push_back(dep);
     out.push_back(std::move(d));
   }
   return out;
@@ -213,6 +233,10 @@ UpResult up(Context& ctx, const compose::Project& project, const UpRequest& requ
       try {
         wait_dependencies(ctx, project.services.at(name), results);
         promise.set_value(applier.run_service(name));
+      } catch (const DependencyFailed&) {
+        promise.set_exception(std::current_exception());
+      } catch (const Error& e) {
+        promise.set_exception(std::make_exception_ptr(naming_service(e, name)));
       } catch (...) {
         promise.set_exception(std::current_exception());
       }

@@ -1,5 +1,25 @@
 // `up` and `create`: observe, plan (plan.hpp), then apply in dependency order, each
 // service in its own thread once what it depends on satisfies its depends_on condition.
+//
+// The orchestrator module, and what it chose:
+//   blueprint.hpp      a service -> engine request, volume needs, attachments, ports (pure)
+//   observe/plan.hpp   the project's containers by label -> a plan per service (pure)
+//   apply.hpp          images (pulled in parallel), networks and volumes, then one thread
+//                      per service; a failure names its service; the root cause wins over
+//                      the "dependency failed" of the services after it
+//   container_factory  a blueprint made real: image, volumes (named, anonymous kept from
+//                      the container it replaces, image VOLUMEs, copy-up), volumes_from,
+//                      network from the NetworkDriver seam (network_driver.hpp)
+//   operations.hpp     down, start, stop, restart, kill, pause, unpause, rm by dependency level
+//   project_lock.hpp   <run_root>/projects/<name>.lock, taken by every changing command
+// - Recreate is stop, remove, create (no rename as compose does): the name is free for
+//   the new container, and a command killed in between leaves nothing the next `up`
+//   does not converge (it creates the missing replica).
+// - A container half-made by a killed `stack` (records never completed) holds its name:
+//   `up` removes it before reusing the name, `down` removes those of the project.
+// - Replicas removed by scaling down take their anonymous volumes with them; `down`
+//   keeps anonymous volumes (as compose) unless -v.
+// - Networks: the CLI uses the loopback driver until the net module is wired in.
 #pragma once
 
 #include <map>

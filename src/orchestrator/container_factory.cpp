@@ -1,6 +1,8 @@
 #include "orchestrator/container_factory.hpp"
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "base/error.hpp"
 #include "base/random_id.hpp"
@@ -101,7 +103,8 @@ void take_network(Context& ctx, const std::string& project, const Blueprint& b, 
   sandbox.hostname = r.hostname;
   sandbox.state_file = ctx.containers.layout().container_dir(r.id) + "/state.json";
   sandbox.networks = b.attachments;
-  const std::string files_dir = ctx.containers.layout().roots().run_root + "/netfiles/" + r.id;
+  // Beside the container's records, so its removal takes them (forget_network when it is not made).
+  const std::string files_dir = ctx.containers.layout().container_dir(r.id);
   const net::ContainerNetwork n = ctx.network.prepare(b.network_mode, sandbox, b.etc, files_dir);
   r.network = n.network;
   r.volumes.insert(r.volumes.end(), n.binds.begin(), n.binds.end());
@@ -110,6 +113,18 @@ void take_network(Context& ctx, const std::string& project, const Blueprint& b, 
     const std::string network = n.sandbox.endpoints.empty() ? "" : n.sandbox.endpoints.front().network;
     ctx.network.publish(r.id, ip, network, b.ports);
   }
+}
+
+// A container that was not made: its sandbox and published ports, and the directory its
+// /etc files went into while it holds no container record.
+void forget_network(Context& ctx, const std::string& id) {
+  try {
+    ctx.network.release(id);
+  } catch (const Error&) {
+  }
+  const std::string dir = ctx.containers.layout().container_dir(id);
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/config.json", ec)) std::filesystem::remove_all(dir, ec);
 }
 
 void forget_anonymous(Context& ctx, const std::vector<std::string>& names) {
@@ -122,6 +137,36 @@ void forget_anonymous(Context& ctx, const std::vector<std::string>& names) {
 }
 
 }  // namespace
+
+void clear_half_made(Context& ctx, const std::string& name) {
+  std::error_code ec;
+  const std::string holder = std::filesystem::read_symlink(ctx.containers.layout().name_path(name), ec).string();
+  if (ec || holder.empty()) return;
+  if (!ctx.containers.view(holder).config.name.empty()) return;  // its records are whole: a real container
+  // Its shim may still be starting it (the shim outlives the killed `stack`): what it
+  // starts meanwhile keeps the cgroup busy, so the removal is tried again for a while.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    try {
+      ctx.containers.remove(holder, true);
+      return;
+    } catch (const Error& e) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        ctx.progress.warning("remove the half-made container " + holder + ": " + e.what());
+        return;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+void clear_half_made_with_prefix(Context& ctx, const std::string& prefix) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(ctx.containers.layout().names_dir(), ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) == 0) clear_half_made(ctx, name);
+  }
+}
 
 std::map<std::string, std::string> anonymous_volumes(Context& ctx, const std::string& container_id) {
   std::map<std::string, std::string> out;
@@ -147,6 +192,7 @@ MadeContainer make_container(Context& ctx, const compose::Project& project, cons
                              const std::map<std::string, std::string>& kept) {
   Blueprint b = make_blueprint(project, service, number);
   engine::CreateRequest& r = b.request;
+  clear_half_made(ctx, r.name);
   r.id = base::random_hex_id();
   engine::apply_image(r, image, b.entrypoint_given);
   for (const std::string& path : b.create_host_paths) {
@@ -159,7 +205,7 @@ MadeContainer make_container(Context& ctx, const compose::Project& project, cons
     take_network(ctx, project.name, b, r);
     ctx.containers.create(r);
   } catch (const Error& e) {
-    ctx.network.release(r.id);
+    forget_network(ctx, r.id);
     forget_anonymous(ctx, made);
     throw Error("service \"" + service.name + "\": " + e.what(), e.hint());
   }

@@ -24,6 +24,14 @@ MadeContainer make_container(Context& ctx, const compose::Project& project, cons
                              int number, const engine::ImageForContainer& image,
                              const std::map<std::string, std::string>& kept);
 
+// A container whose records were never completed (a `stack` killed while creating it)
+// holds `name` without being anyone's: it is removed so that the name can be used.
+// A real container holding the name is left alone (its conflict is the user's to see).
+void clear_half_made(Context& ctx, const std::string& name);
+
+// Every half-made container holding a name that starts with `prefix` ("project-").
+void clear_half_made_with_prefix(Context& ctx, const std::string& prefix);
+
 // The anonymous volumes of a container: its mount target -> volume name.
 std::map<std::string, std::string> anonymous_volumes(Context& ctx, const std::string& container_id);
 

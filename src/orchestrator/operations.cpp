@@ -148,13 +148,33 @@ void down(Context& ctx, const compose::Project& project, const DownRequest& requ
       if (!first) first = e;  // teardown goes on: what can go, goes
     }
   }
+  clear_half_made_with_prefix(ctx, project.name + "-");
   remove_project_networks(ctx, project);
   if (request.volumes) remove_project_volumes(ctx, project, anonymous);
   if (first) throw *first;
 }
 
+std::vector<std::string> with_restart_dependents(const compose::Project& project, std::vector<std::string> services) {
+  if (services.empty()) return services;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [name, s] : project.services) {
+      if (std::find(services.begin(), services.end(), name) != services.end()) continue;
+      for (const auto& [dep, cond] : s.depends_on) {
+        if (!cond.restart || std::find(services.begin(), services.end(), dep) == services.end()) continue;
+        services.push_back(name);
+        grew = true;
+        break;
+      }
+    }
+  }
+  return services;
+}
+
 void operate(Context& ctx, const compose::Project& project, Operation op, const OperationRequest& request) {
-  const std::vector<ObservedContainer> cs = project_containers(ctx, project, request.services);
+  const std::vector<std::string> services =
+      op == Operation::Restart ? with_restart_dependents(project, request.services) : request.services;
+  const std::vector<ObservedContainer> cs = project_containers(ctx, project, services);
   const bool stopping = op == Operation::Stop || op == Operation::Kill || op == Operation::Pause;
   const auto levels = stopping ? stop_order(project, cs) : start_order(project, cs);
   for (const std::vector<ObservedContainer>& level : levels)

@@ -35,6 +35,11 @@ struct OperationRequest {
   std::optional<int> timeout_s;  // stop, restart
   std::string signal = "SIGKILL";  // kill
 };
+// The named services plus those that depend on one of them with `restart: true`,
+// transitively (what `restart SERVICE` restarts). Empty stays empty (all services).
+std::vector<std::string> with_restart_dependents(const compose::Project& project, std::vector<std::string> services);
+
+// Restart takes the restart dependents along (with_restart_dependents).
 // Throws naming the container that failed (the others are still handled).
 void operate(Context& ctx, const compose::Project& project, Operation op, const OperationRequest& request);
 

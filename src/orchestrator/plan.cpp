@@ -15,9 +15,12 @@ bool needs_recreate(const DesiredService& s, const ObservedContainer& c, const s
                      [&](const std::string& d) { return recreated.count(d) > 0; });
 }
 
-Step existing_step(const ObservedContainer& c, bool recreate, const UpOptions& o) {
+Step existing_step(const DesiredService& s, const ObservedContainer& c, bool recreate,
+                   const std::set<std::string>& recreated, const UpOptions& o) {
   if (recreate) return Step::Recreate;
-  if (is_running(c.status)) return Step::Running;
+  const bool dependency_changed = std::any_of(s.restart_deps.begin(), s.restart_deps.end(),
+                                              [&](const std::string& d) { return recreated.count(d) > 0; });
+  if (is_running(c.status)) return dependency_changed ? Step::Restart : Step::Running;
   return o.no_start ? Step::Keep : Step::Start;
 }
 
@@ -39,6 +42,7 @@ std::string step_name(Step s) {
     case Step::Recreate: return "recreate";
     case Step::Start: return "start";
     case Step::Running: return "running";
+    case Step::Restart: return "restart";
     case Step::Keep: return "keep";
     case Step::Remove: return "remove";
   }
@@ -74,7 +78,7 @@ Plan plan_up(const std::vector<DesiredService>& services, const std::vector<Obse
     for (const ObservedContainer& c : kept) {
       const bool recreate = needs_recreate(s, c, recreated, o);
       if (recreate) recreated.insert(s.name);
-      plan.actions.push_back({existing_step(c, recreate, o), s.name, c.number, c.id, c.name});
+      plan.actions.push_back({existing_step(s, c, recreate, recreated, o), s.name, c.number, c.id, c.name});
     }
     const int missing = replicas - static_cast<int>(kept.size());
     for (int n : free_numbers(kept, std::max(missing, 0))) plan.actions.push_back({Step::Create, s.name, n, "", ""});

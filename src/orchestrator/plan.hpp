@@ -20,6 +20,9 @@ struct DesiredService {
   // Services whose containers it shares a namespace or volumes with (network_mode,
   // volumes_from "service:x"): recreated when they are.
   std::vector<std::string> namespace_deps;
+  // Dependencies declared with `restart: true`: when one is recreated, a running container
+  // of this service is restarted.
+  std::vector<std::string> restart_deps;
 };
 
 struct UpOptions {
@@ -36,6 +39,7 @@ enum class Step {
   Recreate,  // the container's config or image changed: replaced (anonymous volumes kept)
   Start,     // exists, not running
   Running,   // exists and runs: nothing to do
+  Restart,   // runs, and a `restart: true` dependency was recreated
   Keep,      // exists, not started (--no-start)
   Remove,    // scale down, or an orphan with --remove-orphans
 };

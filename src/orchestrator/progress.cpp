@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 namespace stack::orchestrator {
 namespace {
@@ -13,11 +14,13 @@ bool finished(const std::string& status) {
 
 class LineProgress : public Progress {
  public:
-  LineProgress(std::FILE* out, bool tty, bool quiet) : out_(out), tty_(tty), quiet_(quiet) {}
+  LineProgress(std::FILE* out, ProgressMode mode) : out_(out), mode_(mode) {}
   void event(const std::string& kind, const std::string& name, const std::string& status) override {
-    if (quiet_) return;
+    if (mode_ == ProgressMode::Quiet) return;
     std::lock_guard lock(mutex_);
-    if (tty_) {
+    if (mode_ == ProgressMode::Json) {
+      fmt::print(out_, "{}\n", nlohmann::json{{"id", kind + " " + name}, {"status", status}}.dump());
+    } else if (mode_ == ProgressMode::Tty) {
       fmt::print(out_, " {} {} {}  {}\n", finished(status) ? "\u2714" : "\u283f", kind, name, status);
     } else {
       fmt::print(out_, " {} {}  {}\n", kind, name, status);
@@ -32,14 +35,13 @@ class LineProgress : public Progress {
  private:
   std::mutex mutex_;
   std::FILE* out_;
-  bool tty_;
-  bool quiet_;
+  ProgressMode mode_;
 };
 
 }  // namespace
 
-std::unique_ptr<Progress> make_line_progress(std::FILE* out, bool tty, bool quiet) {
-  return std::make_unique<LineProgress>(out, tty, quiet);
+std::unique_ptr<Progress> make_line_progress(std::FILE* out, ProgressMode mode) {
+  return std::make_unique<LineProgress>(out, mode);
 }
 
 }  // namespace stack::orchestrator

@@ -17,8 +17,11 @@ class Progress {
   virtual void warning(const std::string& text) = 0;
 };
 
-// Plain lines on `out` (compose's output when not on a terminal); on a terminal each
-// finished step gets compose's check mark. quiet: no events (warnings still, on stderr).
-std::unique_ptr<Progress> make_line_progress(std::FILE* out, bool tty, bool quiet);
+// --progress: plain lines on `out` (compose's output when not on a terminal); tty: each
+// finished step gets compose's check mark; json: one object per event
+// ({"id":"Container p-web-1","status":"Started"}); quiet: no events. Warnings go to
+// stderr in every mode.
+enum class ProgressMode { Plain, Tty, Json, Quiet };
+std::unique_ptr<Progress> make_line_progress(std::FILE* out, ProgressMode mode);
 
 }  // namespace stack::orchestrator

@@ -134,3 +134,12 @@ TEST_CASE("one-off containers are not replicas", "[orchestrator][plan]") {
   run.oneoff = true;
   CHECK(steps(plan_up({service("web", "h")}, {run}, options()), "web") == std::vector<Step>{Step::Create});
 }
+
+TEST_CASE("a running service restarts when a restart-true dependency is recreated", "[orchestrator][plan]") {
+  DesiredService web = service("web", "h");
+  web.restart_deps = {"db"};
+  const Plan p = plan_up({service("db", "new"), web}, {container("db", 1, "old"), container("web", 1, "h")}, options());
+  CHECK(steps(p, "web") == std::vector<Step>{Step::Restart});
+  const Plan q = plan_up({service("db", "old"), web}, {container("db", 1, "old"), container("web", 1, "h")}, options());
+  CHECK(steps(q, "web") == std::vector<Step>{Step::Running});
+}
