@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "base/files.hpp"
 #include "base/unique_fd.hpp"
 #include "dns/dns_harness.hpp"
 #include "net/firewall.hpp"
@@ -183,8 +184,11 @@ TEST_CASE("a published port answers on 127.0.0.1 and the host's own address and 
           "[firewall]") {
   Setup s;
   s.firewall->add_network({"fwtest_default", "stkfw0", "10.213.91.0/24", false});
-  REQUIRE(s.notices.size() == 1);
-  CHECK_THAT(s.notices[0], Catch::Contains("net.ipv4.ip_forward set to 1"));
+  // A new namespace inherits init_net's IPv4 settings: forwarding may already be on
+  // (another stack network on this host turned it on), and then nothing is announced.
+  REQUIRE(s.notices.size() <= 1);
+  if (!s.notices.empty()) CHECK_THAT(s.notices[0], Catch::Contains("net.ipv4.ip_forward set to 1"));
+  CHECK(stack::base::read_file("/proc/sys/net/ipv4/ip_forward") == "1\n");
   const auto ports = s.firewall->publish(kOwner, "10.213.91.2", "stkfw0", {parse_port_spec("18080:80"), parse_port_spec("80")});
   REQUIRE(ports.size() == 2);
   CHECK(ports[1].host_port >= 1024);
