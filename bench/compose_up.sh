@@ -8,7 +8,7 @@
 # median of RUNS rounds (default 5) of each is printed as a table, with the issue's
 # budgets (10 services: up and down under 150 ms each; 50: up under 1 s), and the RSS of
 # all the running project's shims. Exits 1 when a command fails.
-# Networks are not part of it yet (the orchestrator's loopback network driver).
+# Each project gets its bridge network, every container its namespace, veth and DNS entry.
 set -euo pipefail
 
 STACK=$(realpath "${1:-build/default/stack}")

@@ -51,12 +51,15 @@ std::vector<SandboxRecord> load_sandboxes(const NetworkPaths& paths);
 // Best-effort teardown: every step is attempted, the failures are kept, joined by "; ".
 struct Failures {
   std::string text;
+  // Runs the step; whether it succeeded (its failure is kept).
   template <typename Step>
-  void attempt(const Step& step) {
+  bool attempt(const Step& step) {
     try {
       step();
+      return true;
     } catch (const std::exception& e) {
       add(e.what());
+      return false;
     }
   }
   void add(const std::string& failure) { text += (text.empty() ? "" : "; ") + failure; }

@@ -80,11 +80,16 @@ Endpoint Networks::add_endpoint(SandboxRecord& r, const NetworkInfo& n, const At
 
 std::string Networks::teardown_locked(const SandboxRecord& r) {
   Failures failures;
-  for (const Endpoint& e : r.sandbox.endpoints) {
+  for (const Endpoint& e : r.sandbox.endpoints)
     failures.attempt([&] { dns::remove_container(run_root_, e.network, r.sandbox.container_id); });
-    failures.attempt([&] { netlink().delete_link(host_veth_name(r.sandbox.container_id, e.network_id)); });
-  }
-  failures.attempt([&] { netlink().delete_netns(r.sandbox.netns_path); });
+  // Releasing the namespace is enough: once its last user is gone the kernel destroys it
+  // with its veths, in the background. Deleting each veth here instead costs 10-30 ms of
+  // RCU waiting apiece, most of a `down`. Only when the namespace cannot be released are
+  // the veths deleted by hand, so that none stays on the bridge.
+  const bool released = failures.attempt([&] { netlink().delete_netns(r.sandbox.netns_path); });
+  if (!released)
+    for (const Endpoint& e : r.sandbox.endpoints)
+      failures.attempt([&] { netlink().delete_link(host_veth_name(r.sandbox.container_id, e.network_id)); });
   std::error_code ec;
   fs::remove(paths().sandbox_file(r.sandbox.container_id), ec);
   if (ec) failures.add("remove " + paths().sandbox_file(r.sandbox.container_id) + ": " + ec.message());

@@ -97,7 +97,7 @@ check "network prune removes unused networks matching the filter" eval 'out_has 
 remove_test_containers
 st network ls -q
 check "no network is left" out_is ""
-check "no bridge or veth is left" eval '[[ -z $(stk_links) ]]'
+check "no bridge or veth is left" eventually eval '[[ -z $(stk_links) ]]'
 check "no network namespace is left mounted" eval '! grep -q "$TMP/run/netns/" /proc/self/mountinfo'
 dns_gone() { [[ ! -e $TMP/run/dns/lock ]] || flock -n "$TMP/run/dns/lock" true; }
 check "stack-dns exits once no network needs it" eventually dns_gone

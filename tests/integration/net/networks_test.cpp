@@ -16,6 +16,7 @@
 #include "net/network_records.hpp"
 #include "net/networks.hpp"
 #include "net/private_netns.hpp"
+#include "support/shim_container.hpp"
 
 namespace fs = std::filesystem;
 using namespace stack::net;
@@ -85,7 +86,8 @@ TEST_CASE("two sandboxes on one bridge reach each other and teardown leaves noth
     networks.remove_sandbox(b.container_id);
     CHECK_FALSE(mounted(a.netns_path));
     CHECK_FALSE(fs::exists(a.netns_path));
-    CHECK_FALSE(netlink->link_exists(host_veth_name(a.container_id, n.id)));
+    // The kernel destroys the released namespace, and its veths, in the background.
+    CHECK(stack::testing::eventually([&] { return !netlink->link_exists(host_veth_name(a.container_id, n.id)); }));
     networks.remove("it-net");
     CHECK_FALSE(netlink->link_exists(n.bridge));
   });
@@ -101,7 +103,7 @@ TEST_CASE("a sandbox whose container directory vanished is swept with its namesp
     fs::remove_all(roots.root + "/containers");
     networks.remove("it-sweep");  // sweeps first, so the network is free
     CHECK_FALSE(mounted(a.netns_path));
-    CHECK_FALSE(netlink->link_exists(host_veth_name(a.container_id, n.id)));
+    CHECK(stack::testing::eventually([&] { return !netlink->link_exists(host_veth_name(a.container_id, n.id)); }));
     CHECK_FALSE(netlink->link_exists(n.bridge));
   });
 }
