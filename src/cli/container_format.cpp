@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "base/error.hpp"
+#include "engine/container_create_parts.hpp"
 #include "engine/log_reader.hpp"
 
 namespace stack::cli {
@@ -64,9 +65,15 @@ std::string status_text(const engine::ContainerView& v) {
   return "";
 }
 
+std::vector<std::string> user_args(const std::vector<std::string>& args) {
+  if (args.size() >= 2 && args[0] == engine::create_detail::kInitPath && args[1] == "--")
+    return {args.begin() + 2, args.end()};
+  return args;
+}
+
 std::string command_text(const std::vector<std::string>& args, bool no_trunc) {
   std::string text;
-  for (const auto& a : args) text += (text.empty() ? "" : " ") + a;
+  for (const auto& a : user_args(args)) text += (text.empty() ? "" : " ") + a;
   if (!no_trunc && text.size() > 20) text = text.substr(0, 19) + "…";
   return "\"" + text + "\"";
 }
@@ -94,7 +101,7 @@ nlohmann::json inspect_document(const engine::ContainerView& v, const engine::ru
       log.push_back({{"Start", r.start}, {"End", r.end}, {"ExitCode", r.exit_code}, {"Output", r.output}});
     state["Health"] = {{"Status", s.health->status}, {"FailingStreak", s.health->failing_streak}, {"Log", log}};
   }
-  const auto& args = spec.process.args;
+  const std::vector<std::string> args = user_args(spec.process.args);
   nlohmann::json health = nullptr;
   if (c.healthcheck)
     health = {{"Test", c.healthcheck->test},

@@ -19,6 +19,9 @@ std::string human_size(double bytes);
 // Seconds from an RFC 3339 time to now (0 for an empty or unreadable time).
 int64_t seconds_since(const std::string& rfc3339);
 std::string status_text(const engine::ContainerView& v);
+// The command as the user gave it: with --init the engine runs it under docker-init,
+// which docker never shows (ps's COMMAND, inspect's Path and Args).
+std::vector<std::string> user_args(const std::vector<std::string>& args);
 // "\"sh -c 'echo hi'\"", shortened to 20 characters with "…" unless no_trunc.
 std::string command_text(const std::vector<std::string>& args, bool no_trunc);
 

@@ -44,6 +44,7 @@ check "the page counts its first visit through the counter service" visit_is 1
 check "and the next one" visit_is 2
 st ps
 check "ps shows the published port" out_has "127.0.0.1:$HELLO_PORT->80/tcp"
+check "ps shows the service's command, not the init that runs it" eval 'out_has "\"sh -c" && ! out_has docker-init'
 st exec -T web nslookup counter
 check "the web container resolves the counter by name" eval 'test $rc = 0 && grep -q "Address: 10\." "$TMP/out"'
 st restart counter
