@@ -4,7 +4,7 @@
 #   bench/container_start.sh [STACK_BIN]   (default: build/default/stack; stack-shim next to it)
 #
 # Cases, on a busybox root filesystem made from Debian's busybox-static, no network:
-#   run --rm      `stack container run --rm --rootfs R true`: create, start, attach,
+#   run --rm      `stack container run --rm --network none --rootfs R true`: create, start, attach,
 #                 wait, remove; the whole life of a one-off container (budget 20 ms)
 #   create, start `stack container create`, `stack container start` (detached), each
 #   docker / podman `run --rm --network none` of the same root filesystem imported as an
@@ -55,16 +55,16 @@ verdicts=0
 row() { rows+=("$(printf '%-34s %10s %10s  %s' "$1" "$2" "$3" "$4")"); }
 
 # --- stack run --rm --------------------------------------------------------------------
-run_ms=$(median_ms run -w 3 "$STACK container run --rm --rootfs $ROOTFS true") || { echo "stack container run failed" >&2; exit 1; }
+run_ms=$(median_ms run -w 3 "$STACK container run --rm --network none --rootfs $ROOTFS true") || { echo "stack container run failed" >&2; exit 1; }
 if awk -v m="$run_ms" -v b="$RUN_BUDGET_MS" 'BEGIN {exit !(m < b)}'; then v=ok; else v=OVER; verdicts=1; fi
 row "stack run --rm" "$run_ms" "$RUN_BUDGET_MS" "$v"
 
 # --- stack create, start ------------------------------------------------------------------
 # Each timed run gets a fresh container from an untimed --prepare step.
 create_ms=$(median_ms create -w 1 --prepare "sh -c '$STACK container rm -f bench-c >/dev/null 2>&1; true'" \
-  "$STACK container create --name bench-c --rootfs $ROOTFS true")
+  "$STACK container create --name bench-c --network none --rootfs $ROOTFS true")
 start_ms=$(median_ms start -w 1 \
-  --prepare "sh -c '$STACK container rm -f bench-s >/dev/null 2>&1; $STACK container create --name bench-s --rootfs $ROOTFS sleep 1 >/dev/null'" \
+  --prepare "sh -c '$STACK container rm -f bench-s >/dev/null 2>&1; $STACK container create --name bench-s --network none --rootfs $ROOTFS sleep 1 >/dev/null'" \
   "$STACK container start bench-s")
 "$STACK" container rm -f bench-c bench-s >/dev/null 2>&1 || true
 row "stack create" "$create_ms" "-" ""
