@@ -69,7 +69,7 @@ void run_ps(const GlobalOptions& g, const PsCli& o) {
   ComposeSession s(g, o.service_names, true);
   std::vector<std::vector<std::string>> rows = {{"NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"}};
   std::set<std::string> services;
-  for (const orchestrator::ObservedContainer& c : orchestrator::project_containers(s.context(), s.project(), o.service_names)) {
+  for (const orchestrator::ObservedContainer& c : orchestrator::project_containers(s.context(), s.project(), o.service_names, true)) {
     const std::string state = engine::status_name(c.status);
     if (!o.status.empty() && std::find(o.status.begin(), o.status.end(), state) == o.status.end()) continue;
     if (o.status.empty() && !o.all && !orchestrator::is_running(c.status)) continue;

@@ -190,7 +190,11 @@ std::string service_container(Context& ctx, const std::string& project, const st
 MadeContainer make_container(Context& ctx, const compose::Project& project, const compose::Service& service,
                              int number, const engine::ImageForContainer& image,
                              const std::map<std::string, std::string>& kept) {
-  Blueprint b = make_blueprint(project, service, number);
+  return make_from_blueprint(ctx, project.name, service.name, make_blueprint(project, service, number), image, kept);
+}
+
+MadeContainer make_from_blueprint(Context& ctx, const std::string& project, const std::string& service, Blueprint b,
+                                  const engine::ImageForContainer& image, const std::map<std::string, std::string>& kept) {
   engine::CreateRequest& r = b.request;
   clear_half_made(ctx, r.name);
   r.id = base::random_hex_id();
@@ -201,13 +205,13 @@ MadeContainer make_container(Context& ctx, const compose::Project& project, cons
   }
   std::vector<std::string> made;
   try {
-    made = take_volumes(ctx, project.name, b, image, kept, r);
-    take_network(ctx, project.name, b, r);
+    made = take_volumes(ctx, project, b, image, kept, r);
+    take_network(ctx, project, b, r);
     ctx.containers.create(r);
   } catch (const Error& e) {
     forget_network(ctx, r.id);
     forget_anonymous(ctx, made);
-    throw Error("service \"" + service.name + "\": " + e.what(), e.hint());
+    throw Error("service \"" + service + "\": " + e.what(), e.hint());
   }
   return {r.id, r.name};
 }

@@ -9,6 +9,7 @@
 
 #include "compose/model.hpp"
 #include "engine/container_image.hpp"
+#include "orchestrator/blueprint.hpp"
 #include "orchestrator/context.hpp"
 
 namespace stack::orchestrator {
@@ -23,6 +24,10 @@ struct MadeContainer {
 MadeContainer make_container(Context& ctx, const compose::Project& project, const compose::Service& service,
                              int number, const engine::ImageForContainer& image,
                              const std::map<std::string, std::string>& kept);
+
+// The same from a blueprint made by the caller (a one-off container's, oneoff.hpp).
+MadeContainer make_from_blueprint(Context& ctx, const std::string& project, const std::string& service, Blueprint b,
+                                  const engine::ImageForContainer& image, const std::map<std::string, std::string>& kept);
 
 // A container whose records were never completed (a `stack` killed while creating it)
 // holds `name` without being anyone's: it is removed so that the name can be used.

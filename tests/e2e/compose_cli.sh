@@ -244,6 +244,36 @@ done
 cd "$TMP/proj" || exit 1
 fi
 
+# --- run: one-off containers ----------------------------------------------------------------------
+mkdir -p "$TMP/proj-run" && cd "$TMP/proj-run" || exit 1
+base >compose.yaml
+cat >>compose.yaml <<YAML
+services:
+  srv:
+    <<: *base
+    command: ["nc", "-ll", "-p", "7000", "-e", "echo", "pong"]
+  cli:
+    <<: *base
+    command: ["echo", "from-cli"]
+    ports: ["127.0.0.1:17071:80"]
+    depends_on: [srv]
+networks:
+  default:
+    ipam: {config: [{subnet: 10.213.71.0/24}]}
+YAML
+st run --rm -T cli sh -c 'echo one-off; exit 3'
+check "run --rm prints the one-off's output and exits with its code" eval '[[ $rc == 3 ]] && out_is one-off'
+check "run started the service's dependency first" eval '[[ -n $("$STACK" ps -q srv) ]]'
+check "run --rm leaves no one-off container" eval '[[ -z $(ids cli) ]]'
+st run -T cli sh -c 'for i in $(seq 100); do nc -w 3 srv 7000 </dev/null && exit 0; usleep 50000; done; exit 1'
+check "a one-off reaches another service by its name over the network" eval '[[ $rc == 0 ]] && out_is pong'
+oneoff=$("$STACK" ps -a --format json cli 2>/dev/null)
+check "ps -a lists the left one-off as project-service-run-12hex" eval '[[ $oneoff =~ \"Name\":\"$P-cli-run-[0-9a-f]{12}\" ]]'
+check "the one-off publishes no ports of the service" eval '! grep -q 17071 <<<"$oneoff"'
+st down -t 0
+check "down removes a left one-off container" eval '[[ $rc == 0 && -z $("$STACK" container ls -aq) ]]'
+cd "$TMP/proj" || exit 1
+
 # --- errors ---------------------------------------------------------------------------------------
 mkdir -p "$TMP/proj-errors" && cd "$TMP/proj-errors" || exit 1
 cat >compose.yaml <<YAML
