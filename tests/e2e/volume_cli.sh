@@ -168,6 +168,15 @@ st volume rm vf
 st "${RUN[@]}" --rm --volumes-from vsrc:xx --rootfs "$R" true
 check "a bad volumes-from mode is an error" eval '[[ $rc != 0 ]] && err_has "mode \"xx\" is not ro or rw"'
 
+# --- tmpfs mounts ----------------------------------------------------------------------------------
+st "${RUN[@]}" -d --name tmpc --network none --tmpfs /t:size=1m --rootfs "$R" sleep 1000
+st container exec tmpc sh -c 'echo kept >/t/f; dd if=/dev/zero of=/t/big bs=64k count=32 2>&1; cat /t/f'
+check "a tmpfs mount honours its size" eval 'out_has "No space left on device" && out_has kept'
+st container restart -t 0 tmpc
+st container exec tmpc ls /t
+check "a tmpfs mount is empty again after a restart" out_is ""
+st container rm -f tmpc
+
 # --- prune ------------------------------------------------------------------------------------------
 st volume create unused
 st container create --name holder -v data:/data --rootfs "$R" true
