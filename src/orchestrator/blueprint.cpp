@@ -136,7 +136,9 @@ void take_volume(const Project& p, const Service& s, const compose::ServiceVolum
   const std::string suffix = options.empty() ? "" : ":" + options;
   if (v.type == "bind") {
     b.request.volumes.push_back(v.source + ":" + v.target + suffix);
-    if (!v.bind || v.bind->create_host_path.value_or(true)) b.create_host_paths.push_back(v.source);
+    // As compose: the short syntax creates a missing source directory; the long syntax
+    // only with bind.create_host_path: true, else a missing source is the engine's error.
+    if (v.bind && v.bind->create_host_path.value_or(false)) b.create_host_paths.push_back(v.source);
   } else if (v.type == "volume" && v.source.empty()) {
     b.volumes.push_back({VolumeNeed::Kind::Anonymous, "", v.target, options});
   } else if (v.type == "volume") {

@@ -115,6 +115,18 @@ void take_network(Context& ctx, const std::string& project, const Blueprint& b, 
   }
 }
 
+// The binds' host paths (all of the request's volumes until named volumes are resolved)
+// must exist, as docker's engine requires; said in compose's terms, not the engine's flags.
+void check_bind_sources(const std::string& service, const std::vector<std::string>& binds) {
+  for (const std::string& spec : binds) {
+    const std::string source = spec.substr(0, spec.find(':'));
+    std::error_code ec;
+    if (!std::filesystem::exists(source, ec))
+      throw Error("service \"" + service + "\": bind source path does not exist: " + source,
+                  "create it, or use the short syntax or bind.create_host_path: true to have it made");
+  }
+}
+
 // A container that was not made: its sandbox and published ports, and the directory its
 // /etc files went into while it holds no container record.
 void forget_network(Context& ctx, const std::string& id) {
@@ -203,6 +215,7 @@ MadeContainer make_from_blueprint(Context& ctx, const std::string& project, cons
     std::error_code ec;
     std::filesystem::create_directories(path, ec);
   }
+  check_bind_sources(service, r.volumes);
   std::vector<std::string> made;
   try {
     made = take_volumes(ctx, project, b, image, kept, r);

@@ -294,6 +294,18 @@ services:
 YAML
 st up -d
 check "a dependency cycle fails naming it" eval '[[ $rc == 1 ]] && err_has "dependency cycle detected"'
+cat >compose.yaml <<YAML
+name: $P
+services:
+  conf:
+    image: stk-e2e-busybox:1
+    command: [sleep, "100"]
+    volumes:
+      - {type: bind, source: ./missing.conf, target: /etc/x.conf}
+YAML
+st up -d
+check "a long-syntax bind of a missing path fails naming the service and the path, and makes nothing" \
+  eval '[[ $rc == 1 ]] && err_has "service \"conf\": bind source path does not exist: $PWD/missing.conf" && [[ ! -e missing.conf ]] && [[ -z $(ids conf) ]]'
 base >compose.yaml
 cat >>compose.yaml <<YAML
 services:

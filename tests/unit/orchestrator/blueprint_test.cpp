@@ -98,6 +98,15 @@ TEST_CASE("deploy limits and restart_policy apply when the service keys are abse
   CHECK(b.request.restart == "on-failure:2");
 }
 
+TEST_CASE("a long-syntax bind creates its missing source only with create_host_path true", "[orchestrator]") {
+  const Blueprint b = blueprint_of(
+      "services:\n  web:\n    image: busybox\n    volumes:\n"
+      "      - {type: bind, source: ./conf, target: /etc/app}\n"
+      "      - {type: bind, source: ./made, target: /made, bind: {create_host_path: true}}\n");
+  CHECK(b.request.volumes == std::vector<std::string>{"/srv/app/conf:/etc/app", "/srv/app/made:/made"});
+  CHECK(b.create_host_paths == std::vector<std::string>{"/srv/app/made"});
+}
+
 TEST_CASE("healthcheck disable becomes the NONE test", "[orchestrator]") {
   const Blueprint b = blueprint_of("services:\n  web:\n    image: busybox\n    healthcheck: {disable: true}\n");
   REQUIRE(b.request.healthcheck);
