@@ -244,6 +244,32 @@ done
 cd "$TMP/proj" || exit 1
 fi
 
+# --- volumes_from: another service's volumes, read-only ---------------------------------------------
+mkdir -p "$TMP/proj-vf" && cd "$TMP/proj-vf" || exit 1
+base >compose.yaml
+cat >>compose.yaml <<YAML
+services:
+  src:
+    <<: *base
+    command: ["sh", "-c", "echo shared >/data/f; sleep 1000"]
+    volumes: [vfdata:/data]
+  reader:
+    <<: *base
+    command: ["sleep", "1000"]
+    volumes_from: ["src:ro"]
+    depends_on: [src]
+volumes:
+  vfdata:
+YAML
+st up -d
+check "volumes_from: up makes both services" test "$rc" = 0
+eventually eval '"$STACK" exec -T reader cat /data/f >"$TMP/out" 2>"$TMP/err"'
+check "volumes_from gives the other service's volume" out_is shared
+st exec -T reader sh -c 'echo x >/data/g'
+check "volumes_from :ro makes it read-only" eval '[[ $rc != 0 ]] && err_has "Read-only file system"'
+st down -v
+check "down -v of the volumes_from project" test "$rc" = 0
+
 # --- run: one-off containers ----------------------------------------------------------------------
 mkdir -p "$TMP/proj-run" && cd "$TMP/proj-run" || exit 1
 base >compose.yaml
