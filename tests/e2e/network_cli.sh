@@ -70,6 +70,12 @@ check "a bridge container's resolv.conf names the gateway with ndots:0" \
 reach() { "$STACK" "${RUN[@]}" --rm --network e2enet --rootfs "$R" nc -w 3 "$1" 8080 </dev/null >"$TMP/out" 2>"$TMP/err"; grep -q hello-from-srv "$TMP/out"; }
 check "a container reaches another by its name through stack-dns" eventually reach srv
 check "and by its network alias" reach web
+# A killed stack-dns is started again by the next command that attaches a container.
+dns_pid=$(tr -dc 0-9 <"$TMP/run/dns/lock")
+check "stack-dns runs and wrote its pid" eval '[[ -n $dns_pid ]] && kill -0 "$dns_pid"'
+kill -9 "$dns_pid" 2>/dev/null
+check "a killed stack-dns is started again by the next command, and answers" eventually reach srv
+check "by a new process" eval '[[ $(tr -dc 0-9 <"$TMP/run/dns/lock") != "$dns_pid" ]]'
 st "${RUN[@]}" --rm --network e2enet --ip 10.213.60.77 --hostname h77 --add-host extra:10.1.2.3 --rootfs "$R" \
   sh -c 'ip -o -4 addr show eth0; cat /etc/hosts; hostname'
 check "--ip, --hostname and --add-host reach the container" \
