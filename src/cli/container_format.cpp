@@ -78,6 +78,24 @@ std::string command_text(const std::vector<std::string>& args, bool no_trunc) {
   return "\"" + text + "\"";
 }
 
+int print_inspected(const std::vector<std::string>& names, const std::string& format,
+                    const std::function<nlohmann::json(const std::string&)>& document) {
+  nlohmann::json all = nlohmann::json::array();
+  int exit_code = 0;
+  for (const std::string& name : names) {
+    try {
+      const nlohmann::json doc = document(name);
+      if (format.empty()) all.push_back(doc);
+      else fmt::print("{}\n", render_template(format, doc));
+    } catch (const Error& e) {
+      fmt::print(stderr, "Error: {}\n", e.what());
+      exit_code = 1;
+    }
+  }
+  if (format.empty()) fmt::print("{}\n", all.dump(4));
+  return exit_code;
+}
+
 nlohmann::json inspect_document(const engine::ContainerView& v, const engine::runtime::Spec& spec,
                                 const engine::Layout& layout) {
   using engine::Status;

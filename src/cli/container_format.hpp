@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +31,12 @@ nlohmann::json inspect_document(const engine::ContainerView& v, const engine::ru
                                 const engine::Layout& layout);
 // Columns padded to their widest cell (UTF-8 aware) with 3 spaces between, as docker's tables.
 void print_table(const std::vector<std::vector<std::string>>& rows);
+// docker's `<object> inspect [-f FORMAT] NAME...`: each object's document from `document`
+// (which throws stack::Error, "No such network: x", for one it cannot find), all as one
+// indented JSON array, or each through the template. A failure is "Error: <message>" on
+// stderr and the others are still shown; returns the exit code (1 when any failed).
+int print_inspected(const std::vector<std::string>& names, const std::string& format,
+                    const std::function<nlohmann::json(const std::string&)>& document);
 // Renders a Go-template subset: text with {{.A.B}}, {{json .A}} and {{.}} actions.
 std::string render_template(const std::string& tmpl, const nlohmann::json& value);
 

@@ -99,21 +99,10 @@ void add_inspect(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_option("-f,--format", *format, "Format output using a template such as '{{.State.Status}}'");
   cmd->callback([&g, &exit_code, refs, format] {
     engine::Containers containers = containers_from(g);
-    nlohmann::json all = nlohmann::json::array();
-    int failed = 0;
-    for (const auto& ref : *refs) {
-      try {
-        const std::string id = containers.resolve(ref);
-        const auto doc = inspect_document(containers.view(id), containers.spec(id), containers.layout());
-        if (format->empty()) all.push_back(doc);
-        else fmt::print("{}\n", render_template(*format, doc));
-      } catch (const Error& e) {
-        fmt::print(stderr, "Error: {}\n", e.what());
-        ++failed;
-      }
-    }
-    if (format->empty()) fmt::print("{}\n", all.dump(4));
-    exit_code = failed ? 1 : 0;
+    exit_code = print_inspected(*refs, *format, [&](const std::string& ref) {
+      const std::string id = containers.resolve(ref);
+      return inspect_document(containers.view(id), containers.spec(id), containers.layout());
+    });
   });
 }
 

@@ -125,20 +125,11 @@ void add_inspect(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_option("-f,--format", *format, "Format output using a template such as '{{.Id}}'");
   cmd->callback([&g, &exit_code, names, format] {
     img::ImageStore store = image_store_from(g);
-    nlohmann::json all = nlohmann::json::array();
-    exit_code = 0;
-    for (const std::string& name : *names) {
-      auto e = store.find(name);
-      if (!e) {
-        fmt::print(stderr, "Error: No such image: {}\n", name);
-        exit_code = 1;
-        continue;
-      }
-      nlohmann::json doc = inspect_image(store, *e);
-      if (format->empty()) all.push_back(doc);
-      else fmt::print("{}\n", render_template(*format, doc));
-    }
-    if (format->empty()) fmt::print("{}\n", all.dump(4));
+    exit_code = print_inspected(*names, *format, [&](const std::string& name) {
+      const auto e = store.find(name);
+      if (!e) throw Error("No such image: " + name);
+      return inspect_image(store, *e);
+    });
   });
 }
 

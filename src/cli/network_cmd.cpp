@@ -101,19 +101,11 @@ void add_inspect(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_option("-f,--format", *format, "Format output using a template such as '{{.IPAM.Config}}'");
   cmd->callback([&g, &exit_code, names, format] {
     const net::Networks networks = networks_from(g, nullptr);
-    nlohmann::json all = nlohmann::json::array();
-    exit_code = 0;
-    for (const std::string& name : *names) {
+    exit_code = print_inspected(*names, *format, [&](const std::string& name) {
       const auto n = networks.find(name);
-      if (!n) {
-        fmt::print(stderr, "Error: No such network: {}\n", name);
-        exit_code = 1;
-        continue;
-      }
-      if (format->empty()) all.push_back(inspect_fields(g, *n));
-      else fmt::print("{}\n", render_template(*format, inspect_fields(g, *n)));
-    }
-    if (format->empty()) fmt::print("{}\n", all.dump(4));
+      if (!n) throw Error("No such network: " + name);
+      return inspect_fields(g, *n);
+    });
   });
 }
 

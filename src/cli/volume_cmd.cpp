@@ -81,19 +81,11 @@ void add_inspect(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_option("-f,--format", *format, "Format output using a template such as '{{.Mountpoint}}'");
   cmd->callback([&g, &exit_code, names, format] {
     const vol::VolumeStore store = volume_store_from(g);
-    nlohmann::json all = nlohmann::json::array();
-    exit_code = 0;
-    for (const std::string& name : *names) {
-      auto v = store.find(name);
-      if (!v) {
-        fmt::print(stderr, "Error: No such volume: {}\n", name);
-        exit_code = 1;
-        continue;
-      }
-      if (format->empty()) all.push_back(inspect_fields(*v));
-      else fmt::print("{}\n", render_template(*format, inspect_fields(*v)));
-    }
-    if (format->empty()) fmt::print("{}\n", all.dump(4));
+    exit_code = print_inspected(*names, *format, [&](const std::string& name) {
+      const auto v = store.find(name);
+      if (!v) throw Error("No such volume: " + name);
+      return inspect_fields(*v);
+    });
   });
 }
 

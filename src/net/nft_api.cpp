@@ -1,12 +1,9 @@
 #include "net/nft_api.hpp"
 
-#include <dlfcn.h>
 #include <nftables/libnftables.h>
 
-#include <mutex>
-#include <optional>
-
 #include "base/error.hpp"
+#include "base/shared_library.hpp"
 
 namespace stack::net {
 namespace {
@@ -24,44 +21,22 @@ struct NftApi {
   decltype(&nft_run_cmd_from_buffer) run_cmd_from_buffer = nullptr;
 };
 
-template <typename Fn>
-void bind_symbol(void* library, Fn& fn, const char* name) {
-  void* symbol = ::dlsym(library, name);
-  if (symbol == nullptr) throw Error(std::string("libnftables.so.1 has no ") + name, "install the libnftables1 package");
-  fn = reinterpret_cast<Fn>(symbol);
-}
-
 NftApi load() {
-  // RTLD_LOCAL: its dependencies stay out of the global symbol namespace.
-  void* library = ::dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
-  if (library == nullptr) throw Error("libnftables.so.1 not found: install the libnftables1 package");
+  const base::SharedLibrary library("libnftables.so.1", "libnftables1");
   NftApi api;
-  bind_symbol(library, api.ctx_new, "nft_ctx_new");
-  bind_symbol(library, api.ctx_free, "nft_ctx_free");
-  bind_symbol(library, api.output_get_flags, "nft_ctx_output_get_flags");
-  bind_symbol(library, api.output_set_flags, "nft_ctx_output_set_flags");
-  bind_symbol(library, api.buffer_output, "nft_ctx_buffer_output");
-  bind_symbol(library, api.buffer_error, "nft_ctx_buffer_error");
-  bind_symbol(library, api.get_output_buffer, "nft_ctx_get_output_buffer");
-  bind_symbol(library, api.get_error_buffer, "nft_ctx_get_error_buffer");
-  bind_symbol(library, api.run_cmd_from_buffer, "nft_run_cmd_from_buffer");
-  return api;  // never dlclose'd: loaded once per process
+  library.bind(api.ctx_new, "nft_ctx_new");
+  library.bind(api.ctx_free, "nft_ctx_free");
+  library.bind(api.output_get_flags, "nft_ctx_output_get_flags");
+  library.bind(api.output_set_flags, "nft_ctx_output_set_flags");
+  library.bind(api.buffer_output, "nft_ctx_buffer_output");
+  library.bind(api.buffer_error, "nft_ctx_buffer_error");
+  library.bind(api.get_output_buffer, "nft_ctx_get_output_buffer");
+  library.bind(api.get_error_buffer, "nft_ctx_get_error_buffer");
+  library.bind(api.run_cmd_from_buffer, "nft_run_cmd_from_buffer");
+  return api;
 }
 
-const NftApi& nft_api() {
-  static std::once_flag once;
-  static std::optional<NftApi> api;
-  static std::optional<Error> failure;
-  std::call_once(once, [] {
-    try {
-      api = load();
-    } catch (const Error& e) {
-      failure = e;
-    }
-  });
-  if (failure) throw *failure;
-  return *api;
-}
+const NftApi& nft_api() { return base::load_once<NftApi>(load); }
 
 // nft's message without its trailing newline, the failed command line and caret kept.
 std::string trimmed(const char* text) {
