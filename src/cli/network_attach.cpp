@@ -87,15 +87,14 @@ void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const Netw
   sandbox.container_name = r.name;
   sandbox.hostname = r.hostname.empty() ? r.id.substr(0, 12) : r.hostname;
   sandbox.state_file = layout.container_dir(r.id) + "/state.json";
-  std::unique_ptr<net::Firewall> firewall;
+  // The firewall only where a bridge may be made or ports published.
+  const std::unique_ptr<net::Firewall> firewall = own ? open_firewall(g) : nullptr;
+  net::Networks networks = networks_from(g, firewall.get());
   if (own) {
-    firewall = open_firewall(g);
-    net::Networks networks = networks_from(g, firewall.get());
     if (mode == "bridge") networks.ensure({.name = "bridge"});
     else if (!networks.find(mode)) throw Error("network " + mode + " not found");
     sandbox.networks.push_back({.network = mode, .aliases = f.aliases, .ipv4_address = f.ip, .mac_address = f.mac});
   }
-  net::Networks networks = networks_from(g, firewall.get());
   try {
     const net::ContainerNetwork n =
         net::prepare_container_network(networks, own ? "bridge" : mode, sandbox, etc_options(r, f), layout.container_dir(r.id));
