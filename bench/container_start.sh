@@ -32,6 +32,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/stack-bench-start.XXXXXX")
 export STACK_ROOT=$WORK/root STACK_RUN_ROOT=$WORK/run
 cleanup() {
   "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1 || true
+  # and any network a run made (bridge, firewall table), before its records go with $WORK
+  "$STACK" network ls -q 2>/dev/null | xargs -r "$STACK" network rm >/dev/null 2>&1 || true
   declare -F stop_dockerd >/dev/null && stop_dockerd
   rm -rf "$WORK"
 }
@@ -101,7 +103,7 @@ if command -v docker >/dev/null; then peer docker docker; else row "docker run -
 if command -v podman >/dev/null; then peer podman podman --runtime runc; else row "podman run --rm" "-" "-" "skipped: not installed"; fi
 
 # --- shim RSS -------------------------------------------------------------------------
-"$STACK" container run -d --name bench-idle --rootfs "$ROOTFS" sleep 600 >/dev/null
+"$STACK" container run -d --name bench-idle --network none --rootfs "$ROOTFS" sleep 600 >/dev/null
 shim=$("$STACK" container inspect -f '{{.State.ShimPid}}' bench-idle)
 sleep 1
 rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$shim/status")
