@@ -1,0 +1,44 @@
+// Variable substitution and word splitting in instruction arguments, as Docker's shell
+// lexer does it (moby/buildkit frontend/dockerfile/shell): `$VAR`, `${VAR}`,
+// `${VAR:-word}`, `${VAR-word}`, `${VAR:+word}`, `${VAR+word}`, `${VAR:?msg}`, `${VAR?msg}`,
+// single quotes (literal), double quotes (expansion inside, quotes removed), the escape
+// character (`\` or the one set by the escape directive) escaping the next character.
+// Used for FROM, ARG, ENV, LABEL, COPY, ADD, WORKDIR, USER, EXPOSE, VOLUME, STOPSIGNAL,
+// ONBUILD-less instructions where Docker expands; never for RUN, CMD, ENTRYPOINT shell
+// forms (the shell expands those).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace stack::engine::build {
+
+// The value of a variable, nullopt when it is not set (unset differs from empty for `-`/`+`).
+using Lookup = std::function<std::optional<std::string>(std::string_view name)>;
+
+// One word: variables expanded, quotes and escapes removed, whitespace kept.
+// `${VAR:?msg}` of an unset/empty VAR and malformed syntax ("${A", "${A:x}") throw
+// stack::Error ("failed to process \"${A\": missing '}'", "VAR: msg").
+std::string expand_word(std::string_view word, const Lookup& lookup, char escape = '\\');
+
+// Splits at unquoted, unescaped whitespace, then expands each word as expand_word does.
+// "a 'b c' $X" with X="d e" -> ["a", "b c", "d e"] (an expansion does not split again, as Docker).
+std::vector<std::string> expand_words(std::string_view text, const Lookup& lookup, char escape = '\\');
+
+// ENV and LABEL arguments: "K=V K2=\"v 2\"" (each V expanded as a word), or the legacy
+// single-pair form "K some value" (value is the rest, expanded). ENV/LABEL with a bad
+// pair throws ("ENV names can not be blank", "Syntax error - can't find = in \"x\". Must be of the form: name=value").
+std::vector<std::pair<std::string, std::string>> expand_key_values(std::string_view text, const Lookup& lookup,
+                                                                   char escape = '\\');
+
+// ARG arguments: "NAME" or "NAME=default" (default expanded), several per line allowed.
+// nullopt default when none was given.
+std::vector<std::pair<std::string, std::optional<std::string>>> expand_arg_decls(std::string_view text,
+                                                                                const Lookup& lookup,
+                                                                                char escape = '\\');
+
+}  // namespace stack::engine::build
