@@ -98,6 +98,8 @@ struct ContainerDefaults {
   std::optional<HealthConfig> healthcheck;
   std::string stop_signal;
   std::map<std::string, std::string> labels;
+  std::vector<std::string> shell;    // SHELL: the shell form's program, [] for ["/bin/sh", "-c"]
+  std::vector<std::string> onbuild;  // ONBUILD triggers, as written ("RUN make")
 
   bool operator==(const ContainerDefaults&) const = default;
 };

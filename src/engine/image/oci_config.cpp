@@ -101,6 +101,8 @@ ContainerDefaults read_defaults(const json& doc) {
   d.healthcheck = read_healthcheck(*v);
   d.stop_signal = read_string(*v, "StopSignal", where);
   d.labels = read_labels(*v, where);
+  d.shell = read_strings(*v, "Shell", where);
+  d.onbuild = read_strings(*v, "OnBuild", where);
   return d;
 }
 
@@ -170,6 +172,8 @@ json defaults_json(const ContainerDefaults& d) {
   if (d.healthcheck) out["Healthcheck"] = healthcheck_json(*d.healthcheck);
   if (!d.stop_signal.empty()) out["StopSignal"] = d.stop_signal;
   if (!d.labels.empty()) out["Labels"] = d.labels;
+  if (!d.shell.empty()) out["Shell"] = d.shell;
+  if (!d.onbuild.empty()) out["OnBuild"] = d.onbuild;
   return out;
 }
 

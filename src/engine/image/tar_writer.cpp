@@ -40,20 +40,20 @@ std::string pax_record(const std::string& key, const std::string& value) {
   return std::to_string(length) + " " + key + "=" + value + "\n";
 }
 
-Header ustar_header(const std::string& name, char type, unsigned mode, uint64_t size, const std::string& link) {
+Header ustar_header(const TarEntry& e, const std::string& name, const std::string& link, uint64_t size) {
   Header h{};
   put_string(h, 0, 100, name);
-  put_octal(h, 100, 8, mode & 07777);
-  put_octal(h, 108, 8, 0);  // uid
-  put_octal(h, 116, 8, 0);  // gid
+  put_octal(h, 100, 8, e.mode & 07777);
+  put_octal(h, 108, 8, e.uid);
+  put_octal(h, 116, 8, e.gid);
   put_octal(h, 124, 12, size);
-  put_octal(h, 136, 12, 0);  // mtime
-  h[156] = type;
+  put_octal(h, 136, 12, static_cast<uint64_t>(e.mtime < 0 ? 0 : e.mtime));
+  h[156] = e.type;
   put_string(h, 157, 100, link);
   put_string(h, 257, 6, std::string_view("ustar\0", 6));
   put_string(h, 263, 2, "00");
-  put_octal(h, 329, 8, 0);  // devmajor
-  put_octal(h, 337, 8, 0);  // devminor
+  put_octal(h, 329, 8, e.dev_major);
+  put_octal(h, 337, 8, e.dev_minor);
   // The checksum is taken with its own field read as spaces.
   std::memset(h.data() + 148, ' ', 8);
   unsigned sum = 0;
@@ -62,6 +62,17 @@ Header ustar_header(const std::string& name, char type, unsigned mode, uint64_t 
   h[155] = ' ';
   return h;
 }
+
+TarEntry simple_entry(const std::string& name, char type, unsigned mode, uint64_t size = 0) {
+  TarEntry e;
+  e.name = name;
+  e.type = type;
+  e.mode = mode;
+  e.size = size;
+  return e;
+}
+
+bool fits_octal(uint64_t value, size_t width) { return value < (uint64_t{1} << (3 * (width - 1))); }
 
 }  // namespace
 
@@ -74,26 +85,57 @@ void TarWriter::pad(uint64_t size, const std::string& name) {
   if (size % kBlock != 0) write(std::string_view(zeros.data(), kBlock - size % kBlock), name);
 }
 
-void TarWriter::write_header(const std::string& name, char type, unsigned mode, uint64_t size, const std::string& link) {
+void TarWriter::write_header(const TarEntry& e) {
   std::string pax;
-  if (name.size() > 100) pax += pax_record("path", name);
-  if (link.size() > 100) pax += pax_record("linkpath", link);
-  if (size > kMaxOctalSize) pax += pax_record("size", std::to_string(size));
+  if (e.name.size() > 100) pax += pax_record("path", e.name);
+  if (e.link.size() > 100) pax += pax_record("linkpath", e.link);
+  if (e.size > kMaxOctalSize) pax += pax_record("size", std::to_string(e.size));
+  if (!fits_octal(e.uid, 8)) pax += pax_record("uid", std::to_string(e.uid));
+  if (!fits_octal(e.gid, 8)) pax += pax_record("gid", std::to_string(e.gid));
+  for (const auto& [key, value] : e.xattrs) pax += pax_record("SCHILY.xattr." + key, value);
   if (!pax.empty()) {
-    const Header h = ustar_header("././@PaxHeader", 'x', 0644, pax.size(), {});
-    write(std::string_view(h.data(), h.size()), name);
-    write(pax, name);
-    pad(pax.size(), name);
+    TarEntry x;
+    x.type = 'x';
+    const Header h = ustar_header(x, "././@PaxHeader", {}, pax.size());
+    write(std::string_view(h.data(), h.size()), e.name);
+    write(pax, e.name);
+    pad(pax.size(), e.name);
   }
   // With a pax header the ustar fields only need to be harmless: truncated or zero.
-  const Header h = ustar_header(name.substr(0, 100), type, mode, size > kMaxOctalSize ? 0 : size, link.substr(0, 100));
-  write(std::string_view(h.data(), h.size()), name);
+  TarEntry u = e;
+  if (!fits_octal(u.uid, 8)) u.uid = 0;
+  if (!fits_octal(u.gid, 8)) u.gid = 0;
+  const Header h = ustar_header(u, e.name.substr(0, 100), e.link.substr(0, 100), e.size > kMaxOctalSize ? 0 : e.size);
+  write(std::string_view(h.data(), h.size()), e.name);
 }
 
-void TarWriter::add_directory(const std::string& name, unsigned mode) { write_header(name, '5', mode, 0); }
+void TarWriter::copy_data(int fd, uint64_t size, const std::string& name) {
+  std::vector<char> buf(kChunk);
+  uint64_t total = 0;
+  while (total < size) {
+    const ssize_t n = ::read(fd, buf.data(), std::min<uint64_t>(buf.size(), size - total));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw syscall_error("read " + name);
+    if (n == 0) break;
+    write(std::string_view(buf.data(), static_cast<size_t>(n)), name);
+    total += static_cast<uint64_t>(n);
+  }
+  // The header promised `size` bytes: a file that shrank would corrupt the archive.
+  if (total != size) throw Error("cannot write tar entry \"" + name + "\": the file changed while it was read");
+  pad(size, name);
+}
+
+void TarWriter::add_entry(const TarEntry& entry, int data_fd) {
+  write_header(entry);
+  if (entry.type == '0' && entry.size > 0) copy_data(data_fd, entry.size, entry.name);
+}
+
+void TarWriter::add_directory(const std::string& name, unsigned mode) {
+  add_entry(simple_entry(name, '5', mode));
+}
 
 void TarWriter::add_file(const std::string& name, std::string_view content, unsigned mode) {
-  write_header(name, '0', mode, content.size());
+  write_header(simple_entry(name, '0', mode, content.size()));
   write(content, name);
   pad(content.size(), name);
 }
@@ -103,25 +145,13 @@ void TarWriter::add_file_from(const std::string& name, const std::string& path, 
   if (!fd) throw syscall_error("open " + path);
   struct stat st{};
   if (::fstat(fd.get(), &st) != 0) throw syscall_error("stat " + path);
-  const auto size = static_cast<uint64_t>(st.st_size);
-  write_header(name, '0', mode, size);
-  std::vector<char> buf(kChunk);
-  uint64_t total = 0;
-  while (total < size) {
-    const ssize_t n = ::read(fd.get(), buf.data(), std::min<uint64_t>(buf.size(), size - total));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw syscall_error("read " + path);
-    if (n == 0) break;
-    write(std::string_view(buf.data(), static_cast<size_t>(n)), name);
-    total += static_cast<uint64_t>(n);
-  }
-  // The header promised `size` bytes: a file that shrank would corrupt the archive.
-  if (total != size) throw Error("cannot write tar entry \"" + name + "\": " + path + " changed while it was read");
-  pad(size, name);
+  add_entry(simple_entry(name, '0', mode, static_cast<uint64_t>(st.st_size)), fd.get());
 }
 
 void TarWriter::add_symlink(const std::string& name, const std::string& target) {
-  write_header(name, '2', 0777, 0, target);
+  TarEntry e = simple_entry(name, '2', 0777);
+  e.link = target;
+  add_entry(e);
 }
 
 void TarWriter::finish() {
