@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <filesystem>
 #include <random>
 
 #include "base/error.hpp"
@@ -15,23 +14,13 @@
 #include "base/unique_fd.hpp"
 #include "engine/image/digest.hpp"
 #include "engine/image/layer_unpack.hpp"
+#include "engine/image/scratch_files.hpp"
 #include "engine/image/reference.hpp"
 #include "engine/image/store_index.hpp"
 
-namespace fs = std::filesystem;
 
 namespace stack::engine::image {
 namespace {
-
-// Removes what an import made in tmp/ unless it was committed into the store.
-struct Scratch {
-  std::string blob, dir;
-  ~Scratch() {
-    std::error_code ec;
-    if (!blob.empty()) fs::remove(blob, ec);
-    if (!dir.empty()) fs::remove_all(dir, ec);
-  }
-};
 
 std::string scratch_name(const ImageStore& store) {
   std::random_device rd;
@@ -48,7 +37,7 @@ ImageEntry import_image(const ImageStore& store, int in_fd, const ImportOptions&
   if (!options.reference.empty()) references.push_back(index::key_of(parse_reference(options.reference)));
 
   base::FileLock lock = store.lock_for_adding();
-  Scratch scratch;
+  ScratchFiles scratch;
   const std::string base = scratch_name(store);
   scratch.blob = base + ".tar";
   scratch.dir = base + ".d";

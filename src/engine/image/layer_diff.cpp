@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <map>
 #include <random>
 #include <vector>
@@ -17,9 +16,9 @@
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/image/layer_unpack.hpp"
+#include "engine/image/scratch_files.hpp"
 #include "engine/image/tar_writer.hpp"
 
-namespace fs = std::filesystem;
 
 namespace stack::engine::image {
 namespace {
@@ -151,23 +150,13 @@ class DiffWriter {
   std::map<ino_t, std::string> links_;  // first name of each hard-linked inode
 };
 
-// Removes what a commit made in tmp/ unless it was moved into the store.
-struct Scratch {
-  std::string blob, dir;
-  ~Scratch() {
-    std::error_code ec;
-    if (!blob.empty()) fs::remove(blob, ec);
-    if (!dir.empty()) fs::remove_all(dir, ec);
-  }
-};
-
 }  // namespace
 
 void write_diff_tar(const std::string& upper, int fd) { DiffWriter(upper, fd).run(); }
 
 std::optional<LayerRecord> commit_diff(const ImageStore& store, const std::string& upper) {
   if (sorted_names(upper).empty()) return std::nullopt;
-  Scratch scratch;
+  ScratchFiles scratch;
   const std::string base =
       store.tmp_dir() + "/diff-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
   scratch.blob = base + ".tar";
