@@ -20,6 +20,7 @@ void add_container_exec_command(CLI::App& family, const GlobalOptions& global, i
 void add_image_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_image_io_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);  // import, save, load
 void add_image_registry_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);  // pull, push
+void add_image_build_command(CLI::App& family, const GlobalOptions& global, int& exit_code);      // build
 // `stack volume ...` (volume_cmd.cpp).
 void add_volume_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 // `stack network ...` (network_cmd.cpp).

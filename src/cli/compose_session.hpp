@@ -7,12 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/engine_session.hpp"
 #include "cli/global_options.hpp"
 #include "compose/model.hpp"
-#include "engine/containers.hpp"
-#include "engine/image/store.hpp"
-#include "orchestrator/context.hpp"
-#include "vol/volume_store.hpp"
 
 namespace stack::cli {
 
@@ -24,17 +21,12 @@ class ComposeSession {
   ComposeSession(const GlobalOptions& global, const std::vector<std::string>& services, bool project_only = false);
 
   compose::Project& project() { return project_; }
-  orchestrator::Context& context() { return *context_; }
-  engine::Containers& containers() { return containers_; }
+  orchestrator::Context& context() { return engine_.context(); }
+  engine::Containers& containers() { return engine_.containers(); }
 
  private:
   compose::Project project_;
-  engine::Containers containers_;
-  engine::image::ImageStore images_;
-  vol::VolumeStore volumes_;
-  std::unique_ptr<orchestrator::NetworkDriver> network_;
-  std::unique_ptr<orchestrator::Progress> progress_;
-  std::unique_ptr<orchestrator::Context> context_;
+  EngineSession engine_;
 };
 
 // A container's name as compose prefixes its logs: "web-1" for "proj-web-1".

@@ -250,6 +250,7 @@ void add_image_command(CLI::App& app, const GlobalOptions& global, int& exit_cod
   add_prune(*family, global, exit_code);
   add_image_io_commands(*family, global, exit_code);
   add_image_registry_commands(*family, global, exit_code);
+  add_image_build_command(*family, global, exit_code);
 }
 
 }  // namespace stack::cli

@@ -1,0 +1,92 @@
+#include "orchestrator/build_host.hpp"
+
+#include "base/error.hpp"
+#include "base/random_id.hpp"
+#include "engine/image/reference.hpp"
+#include "engine/image/transfer.hpp"
+
+namespace stack::orchestrator {
+namespace {
+
+// Pull progress as single lines: the builder's output is line by line anyway.
+class LineObserver : public engine::image::TransferObserver {
+ public:
+  explicit LineObserver(engine::build::BuildHost& host) : host_(host) {}
+  void layer(const std::string&, const std::string&, uint64_t, uint64_t) override {}
+  void message(const std::string& text) override { host_.say(text); }
+
+ private:
+  engine::build::BuildHost& host_;
+};
+
+// Removes the step's container and its network whatever happens.
+struct StepContainer {
+  Context& ctx;
+  std::string id;
+  bool made = false;
+  ~StepContainer() {
+    try {
+      if (made) ctx.containers.remove(id, true);
+    } catch (const Error&) {
+    }
+    ctx.network.release(id);
+  }
+};
+
+}  // namespace
+
+EngineBuildHost::EngineBuildHost(Context& ctx, std::FILE* out, std::string prefix)
+    : ctx_(ctx), out_(out), prefix_(std::move(prefix)) {}
+
+void EngineBuildHost::say(const std::string& line) {
+  std::fprintf(out_, "%s%s\n", prefix_.c_str(), line.c_str());
+  std::fflush(out_);
+}
+
+engine::image::ImageEntry EngineBuildHost::base_image(const std::string& reference, bool pull) {
+  if (!pull) {
+    if (auto found = ctx_.images.find(reference)) return *found;
+  }
+  LineObserver observer(*this);
+  try {
+    return engine::image::pull_image(ctx_.images, engine::image::parse_reference(reference), ctx_.registry, observer).image;
+  } catch (const Error& e) {
+    throw Error("FROM " + reference + ": the image is not in the store and could not be pulled: " + e.what(), e.hint());
+  }
+}
+
+engine::CreateRequest EngineBuildHost::container_for(const engine::build::RunStep& step) {
+  engine::CreateRequest r;
+  r.id = base::random_hex_id();
+  r.name = "stack-build-" + r.id.substr(0, 12);
+  r.image = "stack-build";
+  r.lower_dirs = step.lower_dirs;
+  r.command = step.args;
+  r.env = step.env;
+  r.user = step.user;
+  r.workdir = step.workdir;
+  r.labels = {{"stack.build.step", step.description}};
+  return r;
+}
+
+int EngineBuildHost::run(const engine::build::RunStep& step,
+                         const std::function<void(const std::string& upper_dir)>& capture) {
+  engine::CreateRequest r = container_for(step);
+  StepContainer cleanup{ctx_, r.id};
+  if (step.network == "default") ctx_.network.ensure_network({.name = "bridge"});
+  net::SandboxRequest sandbox;
+  sandbox.container_id = r.id;
+  sandbox.container_name = r.name;
+  sandbox.state_file = ctx_.containers.layout().container_dir(r.id) + "/state.json";
+  if (step.network == "default") sandbox.networks = {{.network = "bridge"}};
+  const std::string mode = step.network == "default" ? "bridge" : step.network;
+  const net::ContainerNetwork n = ctx_.network.prepare(mode, sandbox, {}, ctx_.containers.layout().container_dir(r.id));
+  r.network = n.network;
+  r.volumes = n.binds;
+  std::fflush(out_);
+  const int status = ctx_.containers.run_attached(r, -1, false, [&] { cleanup.made = true; });
+  if (status == 0) capture(ctx_.containers.layout().upper_dir(r.id));
+  return status;
+}
+
+}  // namespace stack::orchestrator
