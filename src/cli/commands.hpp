@@ -32,6 +32,7 @@ void add_compose_up_commands(CLI::App& app, const GlobalOptions& global, int& ex
 void add_compose_lifecycle_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);  // down, start, stop, ...
 void add_compose_view_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);       // ps, ls, logs, top, images, port
 void add_compose_exec_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);       // exec, wait, pull
+void add_compose_build_command(CLI::App& app, const GlobalOptions& global, int& exit_code);        // build
 void add_compose_run_command(CLI::App& app, const GlobalOptions& global, int& exit_code);          // run
 
 }  // namespace stack::cli

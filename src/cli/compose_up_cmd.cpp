@@ -34,6 +34,7 @@ struct UpCli {
   int timeout = -1;
   std::vector<std::string> attach;     // --attach: only these services' logs
   std::vector<std::string> no_attach;  // --no-attach
+  bool build = false, no_build = false;
 };
 
 // Whose logs the attached up shows: --attach, else every service but --no-attach and
@@ -122,6 +123,8 @@ void add_common(CLI::App* cmd, UpCli& o) {
   cmd->add_flag("--no-recreate", o.request.plan.no_recreate, "If containers already exist, don't recreate them");
   cmd->add_option("--pull", o.request.pull, "Pull image before running (\"always\"|\"missing\"|\"never\")")
       ->check(CLI::IsMember({"always", "missing", "never"}));
+  cmd->add_flag("--build", o.build, "Build images before starting containers");
+  cmd->add_flag("--no-build", o.no_build, "Don't build an image, even if it's policy");
   cmd->add_flag("--remove-orphans", o.request.plan.remove_orphans, "Remove containers for services not defined in the Compose file");
   add_list_option(*cmd, "--scale", o.scale, "Scale SERVICE to NUM instances (overrides the scale setting in the Compose file)");
   cmd->add_option("services", o.request.services, "Services");
@@ -129,6 +132,8 @@ void add_common(CLI::App* cmd, UpCli& o) {
 
 int run_up(const GlobalOptions& g, UpCli& o, bool create_only) {
   take_scale(o);
+  if (o.build && o.no_build) throw Error("--build and --no-build are incompatible");
+  o.request.build = o.build ? "always" : o.no_build ? "never" : "";
   o.request.timeout_s = o.timeout;
   if (create_only) o.request.plan.no_start = true;
   ComposeSession session(g, o.request.services);

@@ -211,7 +211,7 @@ std::vector<std::string> selected_services(const compose::Project& project, cons
 UpResult up(Context& ctx, const compose::Project& project, const UpRequest& request) {
   const std::vector<std::string> services = selected_services(project, request.services, request.no_deps);
   const base::FileLock image_lock = ctx.images.lock_for_adding();  // no image removed under us
-  const std::map<std::string, engine::ImageForContainer> images = ensure_images(ctx, project, services, request.pull);
+  const std::map<std::string, engine::ImageForContainer> images = ensure_images(ctx, project, services, request.pull, request.build);
   ensure_project_resources(ctx, project, services);
   UpOptions options = request.plan;
   for (const auto& [name, s] : project.services) options.project_services.insert(name);

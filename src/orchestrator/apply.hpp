@@ -36,6 +36,7 @@ struct UpRequest {
   std::vector<std::string> services;  // empty: all
   bool no_deps = false;
   std::string pull;  // --pull: "always", "missing", "never", "" = each service's pull_policy
+  std::string build;  // "always" (--build), "never" (--no-build), "" = build missing images
   UpOptions plan;
   int timeout_s = -1;  // -t: stop timeout for recreated/removed containers (-1: theirs)
   bool wait = false;    // --wait: until running/healthy

@@ -6,6 +6,7 @@
 #include "base/error.hpp"
 #include "engine/image/reference.hpp"
 #include "engine/image/transfer.hpp"
+#include "orchestrator/service_build.hpp"
 
 namespace stack::orchestrator {
 namespace {
@@ -44,14 +45,15 @@ std::string service_image(const compose::Project& project, const compose::Servic
 std::string effective_pull_policy(const compose::Service& service, const std::string& pull_flag) {
   if (!pull_flag.empty()) return pull_flag;
   const std::string& p = service.pull_policy;
-  if (p.empty() || p == "if_not_present" || p == "missing") return service.build && service.image.empty() ? "build" : "missing";
+  // A service with build: and no pull_policy is built when its image is missing (ensure_images).
+  if (p.empty() || p == "if_not_present" || p == "missing") return "missing";
   if (p == "always" || p == "never" || p == "build") return p;
   return "missing";  // daily, weekly, every_<duration>: the store's copy is recent enough here
 }
 
 std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, const compose::Project& project,
                                                                const std::vector<std::string>& services,
-                                                               const std::string& pull_flag) {
+                                                               const std::string& pull_flag, const std::string& build_flag) {
   std::map<std::string, engine::ImageForContainer> out;
   std::map<std::string, std::pair<std::string, std::string>> to_pull;  // ref -> (service, why)
   for (const std::string& name : services) {
@@ -60,13 +62,15 @@ std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, con
     if (out.count(ref) || to_pull.count(ref)) continue;
     const std::string policy = effective_pull_policy(s, pull_flag);
     std::optional<engine::image::ImageEntry> e = policy == "always" ? std::nullopt : ctx.images.find(ref);
-    if (e) {
+    const bool build = s.build && build_flag != "never" && (build_flag == "always" || policy == "build" || !e);
+    if (build) {
+      out.emplace(ref, for_container(ctx.images, ref, build_service(ctx, project, s, {})));
+    } else if (e) {
       out.emplace(ref, for_container(ctx.images, ref, *e));
     } else if (policy == "never") {
       throw Error("service \"" + name + "\": No such image: " + ref, "pull it (stack pull " + name + ") or load it");
-    } else if (policy == "build") {
-      throw Error("service \"" + name + "\": image \"" + ref + "\" must be built, and building is not supported yet",
-                  "build it elsewhere and load it (stack image load), or give the service an image");
+    } else if (s.build) {
+      throw Error("service \"" + name + "\": No such image: " + ref + " (--no-build)", "build it: stack build " + name);
     } else {
       to_pull[ref] = {name, policy};
     }

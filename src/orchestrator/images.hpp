@@ -19,11 +19,15 @@ std::string service_image(const compose::Project& project, const compose::Servic
 // `pull_flag` (--pull: "always", "missing", "never", "" = none) wins over the file.
 std::string effective_pull_policy(const compose::Service& service, const std::string& pull_flag);
 
-// reference -> the image for containers, for each service named. Throws stack::Error naming
-// the service and the reference for an image that is missing and may not be (or could not be) pulled.
+// reference -> the image for containers, for each service named. A service with `build:`
+// is built when `build_flag` is "always" (--build), when its pull_policy is build, or when
+// its image is missing, unless `build_flag` is "never" (--no-build). Throws stack::Error
+// naming the service and the reference for an image that is missing and may not be (or
+// could not be) pulled or built.
 std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, const compose::Project& project,
                                                                const std::vector<std::string>& services,
-                                                               const std::string& pull_flag);
+                                                               const std::string& pull_flag,
+                                                               const std::string& build_flag = "");
 
 // `stack pull`: pulls every named service's image (ignore_failures: warn and go on).
 void pull_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,

@@ -23,6 +23,7 @@ struct BuildRequest {
   std::map<std::string, std::string> labels;      // --label, build.labels
   bool no_cache = false;
   bool pull = false;  // pull FROM images even when they are in the store
+  std::string network = "default";  // RUN's network when it has no --network: default, none, host
 };
 
 struct BuildResult {

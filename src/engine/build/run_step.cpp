@@ -23,17 +23,17 @@ std::string shell_command(const Instruction& in) {
 }
 
 std::string network_of(const StageRun& stage, const Instruction& in) {
-  std::string network = "default";
+  std::string network = stage.build.request.network;
   for (const std::string& flag : in.flags) {
     if (flag.rfind("--network=", 0) == 0) {
       network = flag.substr(10);
-      if (network != "default" && network != "none" && network != "host")
-        throw Error(stage.where(in) + "unsupported network mode \"" + network + "\" (default, none or host)");
     } else {
       // BuildKit's RUN --mount (caches, secrets) and --security need its solver.
       throw Error(stage.where(in) + flag.substr(0, flag.find('=')) + " is not supported by this builder");
     }
   }
+  if (network != "default" && network != "none" && network != "host")
+    throw Error(stage.where(in) + "unsupported network mode \"" + network + "\" (default, none or host)");
   return network;
 }
 

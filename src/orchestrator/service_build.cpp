@@ -1,0 +1,66 @@
+#include "orchestrator/service_build.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "base/error.hpp"
+#include "engine/build/builder.hpp"
+#include "orchestrator/build_host.hpp"
+#include "orchestrator/images.hpp"
+
+namespace stack::orchestrator {
+
+engine::build::BuildRequest service_build_request(const compose::Project& project, const compose::Service& service,
+                                                  const ServiceBuildOptions& options) {
+  const compose::BuildConfig& b = *service.build;
+  if (b.context.find("://") != std::string::npos || b.context.rfind("git@", 0) == 0)
+    throw Error("service \"" + service.name + "\": build context " + b.context + " is remote; only local directories are supported");
+  engine::build::BuildRequest r;
+  r.context_dir = b.context.empty() ? project.working_dir : b.context;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(r.context_dir, ec))
+    throw Error("service \"" + service.name + "\": build context " + r.context_dir + " is not a directory");
+  if (!b.dockerfile_inline.empty()) {
+    r.dockerfile_text = b.dockerfile_inline;
+  } else if (!b.dockerfile.empty()) {
+    r.dockerfile = std::filesystem::path(b.dockerfile).is_absolute() ? b.dockerfile : r.context_dir + "/" + b.dockerfile;
+  }
+  for (const auto& [k, v] : b.args) {
+    if (v) r.build_args[k] = *v;
+  }
+  for (const auto& [k, v] : options.build_args) r.build_args[k] = v;
+  r.target = b.target;
+  r.labels = std::map<std::string, std::string>(b.labels.begin(), b.labels.end());
+  r.tags.push_back(service_image(project, service));
+  r.tags.insert(r.tags.end(), b.tags.begin(), b.tags.end());
+  r.no_cache = b.no_cache || options.no_cache;
+  r.pull = b.pull || options.pull;
+  if (!b.network.empty() && b.network != "default") r.network = b.network;
+  return r;
+}
+
+engine::image::ImageEntry build_service(Context& ctx, const compose::Project& project, const compose::Service& service,
+                                        const ServiceBuildOptions& options) {
+  const engine::build::BuildRequest request = service_build_request(project, service, options);
+  const std::string& name = request.tags.front();
+  ctx.progress.event("Image", name, "Building");
+  try {
+    EngineBuildHost host(ctx, stdout);
+    const engine::build::BuildResult result = engine::build::build_image(ctx.images, host, request);
+    ctx.progress.event("Image", name, "Built");
+    return *ctx.images.find(result.image_id);
+  } catch (const Error& e) {
+    ctx.progress.event("Image", name, "Error");
+    throw Error("service \"" + service.name + "\": build: " + e.what(), e.hint());
+  }
+}
+
+void build_services(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
+                    const ServiceBuildOptions& options) {
+  for (const auto& [name, service] : project.services) {
+    if (!services.empty() && std::find(services.begin(), services.end(), name) == services.end()) continue;
+    if (service.build) build_service(ctx, project, service, options);
+  }
+}
+
+}  // namespace stack::orchestrator
