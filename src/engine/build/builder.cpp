@@ -159,6 +159,7 @@ void build_stage(BuildRun& run, const Dockerfile& file, size_t index, const Look
     if (apply(stage, in)) ++run.cached;
   }
   run.finished[std::to_string(index)] = stage.state;
+  if (!file.stages[index].name.empty()) run.finished[file.stages[index].name] = stage.state;
 }
 
 std::string record_image(BuildRun& run, ImageState& state, std::vector<std::string>& references) {

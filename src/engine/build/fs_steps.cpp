@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -175,7 +177,9 @@ std::unique_ptr<Source> open_source(StageRun& stage, const Instruction& in, cons
   }
   BuildRun& run = stage.build;
   std::vector<std::string> lowers;
-  if (auto it = run.finished.find(f.from); it != run.finished.end()) {
+  std::string from = f.from;
+  std::transform(from.begin(), from.end(), from.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (auto it = run.finished.find(from); it != run.finished.end()) {
     lowers = it->second.lower_dirs(run.store);
     src->identity = "stage " + it->second.key;
   } else {
