@@ -274,3 +274,25 @@ TEST_CASE("add extraction refuses entries that would leave the destination", "[b
   CHECK_FALSE(fs::exists(roots.dst.path() / "evil"));
   CHECK_FALSE(fs::exists(roots.src.path() / "evil"));
 }
+
+TEST_CASE("copy makes hard links separate files and fifos fifos and skips sockets", "[build]") {
+  Roots roots;
+  roots.src.write("d/a", "same");
+  fs::create_hard_link(roots.src.path() / "d/a", roots.src.path() / "d/b");
+  REQUIRE(::mkfifo((roots.src.path() / "d/pipe").c_str(), 0640) == 0);
+  roots.copy({"d"}, "/t/");
+  CHECK(roots.read("t/b") == "same");
+  CHECK(roots.lstat_dst("t/b").st_nlink == 1);
+  CHECK(S_ISFIFO(roots.lstat_dst("t/pipe").st_mode));
+  CHECK((roots.lstat_dst("t/pipe").st_mode & 07777) == 0640);
+}
+
+TEST_CASE("copy through a symlinked directory in the destination keeps the link", "[build]") {
+  Roots roots;
+  roots.src.write("tree/lib/x.so", "x");
+  fs::create_directories(roots.dst.path() / "usr/lib");
+  fs::create_symlink("usr/lib", roots.dst.path() / "lib");
+  roots.copy({"tree"}, "/");
+  CHECK(S_ISLNK(roots.lstat_dst("lib").st_mode));
+  CHECK(roots.read("usr/lib/x.so") == "x");
+}
