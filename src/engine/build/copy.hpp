@@ -10,10 +10,14 @@
 //   destination must be a directory and end with a /"), or when it is an existing
 //   directory; missing parent directories are created (0755, root-owned or --chown'ed);
 // - files keep their mode and times; ownership is 0:0 unless --chown; --chmod sets the
-//   mode of every copied file and directory;
-// - ADD only: a local source that is a tar archive (plain, gzip, bzip2, xz, zstd) is
-//   extracted into the destination directory instead of copied; URL sources are not
-//   handled here (the builder downloads them first);
+//   mode of every copied file and directory; symlinks beneath a directory source are
+//   copied as symlinks, hard links become separate files, fifos and devices are made
+//   again, sockets are skipped; a directory the destination already has as a symlink to
+//   a directory (a merged /usr's "lib -> usr/lib") is copied into, not replaced;
+// - ADD only: a local source that is a tar archive (plain, gzip, zstd; bzip2 and xz
+//   through the host's bzip2/xz programs) is extracted into the destination directory
+//   instead of copied, keeping the archive's owners and modes (copy_extract.hpp); URL
+//   sources are not handled here (the builder downloads them first);
 // - every path in either root is resolved inside that root (openat2 RESOLVE_IN_ROOT):
 //   a symlink in the image pointing to "/usr/x" means <root>/usr/x, never the host's.
 #pragma once
@@ -39,7 +43,8 @@ struct CopyOptions {
 
 // The source entries `sources` name beneath `src_root_fd` (a directory fd), wildcards
 // expanded, in order, each '/'-separated and relative ("app/main.c", "." for the root).
-// Entries `ignore` excludes are invisible (pass IgnoreRules{} for another stage's root).
+// Entries `ignore` excludes are invisible (pass IgnoreRules{} for another stage's root),
+// except an excluded directory in which an exception may re-include something.
 // Throws stack::Error naming the source: "COPY failed: file not found in build context or
 // excluded by .dockerignore: stat missing.txt: file does not exist" (`instruction` is
 // "COPY" or "ADD"), or for an escaping source "forbidden path outside the build context: ../x".

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/build/ignore_pattern.hpp"
+
 namespace stack::engine::build {
 
 class IgnoreRules {
@@ -30,7 +32,9 @@ class IgnoreRules {
   struct Pattern {
     std::string glob;  // cleaned, '/'-separated
     bool exclusion = false;  // a "!" pattern
+    Glob matcher;
   };
+  bool matches(const Pattern& pattern, std::string_view path) const;
   std::vector<Pattern> patterns_;
 };
 
