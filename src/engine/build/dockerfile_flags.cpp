@@ -4,6 +4,7 @@
 #include <set>
 
 #include "base/error.hpp"
+#include "engine/build/words_blank.hpp"
 
 namespace stack::engine::build {
 namespace {
@@ -43,15 +44,13 @@ const FlagTable& flags_of(const std::string& keyword) {
   return it == table.end() ? none : it->second;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-
 // One word from `s` at `pos` with quotes removed; `pos` ends after it.
 std::string take_word(std::string_view s, std::size_t& pos) {
   std::string word;
   char quote = 0;
   for (; pos < s.size(); ++pos) {
     char c = s[pos];
-    if (quote == 0 && is_space(c)) break;
+    if (quote == 0 && is_blank(c)) break;
     if (quote != 0 && c == quote) {
       quote = 0;
     } else if (quote == 0 && (c == '\'' || c == '"')) {
@@ -70,7 +69,7 @@ std::string take_word(std::string_view s, std::size_t& pos) {
 std::string_view take_flags(std::string_view rest, std::vector<std::string>& flags) {
   std::size_t pos = 0;
   for (;;) {
-    while (pos < rest.size() && is_space(rest[pos])) ++pos;
+    while (pos < rest.size() && is_blank(rest[pos])) ++pos;
     if (rest.substr(pos, 2) != "--") return rest.substr(pos);
     std::string word = take_word(rest, pos);
     if (word == "--") return rest.substr(pos);

@@ -9,18 +9,11 @@
 #include "base/error.hpp"
 #include "base/strings.hpp"
 #include "engine/build/dockerfile_flags.hpp"
+#include "engine/build/words_blank.hpp"
 #include "engine/build/words.hpp"
 
 namespace stack::engine::build {
 namespace {
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 std::string upper(std::string_view s) {
   std::string out(s);
@@ -32,7 +25,7 @@ std::string upper(std::string_view s) {
 std::pair<std::string_view, std::string_view> first_word(std::string_view s) {
   s = trim(s);
   std::size_t n = 0;
-  while (n < s.size() && !is_space(s[n])) ++n;
+  while (n < s.size() && !is_blank(s[n])) ++n;
   return {s.substr(0, n), trim(s.substr(n))};
 }
 

@@ -3,6 +3,7 @@
 #include "engine/build/words.hpp"
 
 #include "base/error.hpp"
+#include "engine/build/words_blank.hpp"
 #include "engine/build/words_pattern.hpp"
 
 namespace stack::engine::build {
@@ -17,7 +18,6 @@ struct LexError {
 
 [[noreturn]] void fail(std::string message) { throw LexError{std::move(message)}; }
 
-bool is_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 bool is_digit(int c) { return c >= '0' && c <= '9'; }
 bool is_name_char(int c) { return is_digit(c) || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
@@ -142,7 +142,7 @@ class Expander {
       case '+':
       case '?': return modifier(n, op, false, braced('}', false, "missing '}'"));
       case '#':
-      case '%': return trim(n, op, braced('}', true, "missing '}'"));
+      case '%': return trim_affix(n, op, braced('}', true, "missing '}'"));
       case '/': return replace(n);
       default: fail("unsupported modifier (" + std::string(1, static_cast<char>(op)) + ") in substitution");
     }
@@ -169,7 +169,7 @@ class Expander {
   }
 
   // `#`/`##` remove the shortest/longest matching prefix, `%`/`%%` the suffix.
-  std::string trim(const std::string& n, int op, std::string pattern) const {
+  std::string trim_affix(const std::string& n, int op, std::string pattern) const {
     bool longest = !pattern.empty() && pattern[0] == op;
     if (longest) pattern.erase(0, 1);
     std::string v = value_of(n);
@@ -200,12 +200,6 @@ std::string quoted(std::string_view text) {
   return out + "\"";
 }
 
-std::string_view trim_space(std::string_view text) {
-  while (!text.empty() && is_space(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && is_space(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
-
 }  // namespace
 
 std::string expand_word(std::string_view word, const Lookup& lookup, char escape) {
@@ -227,7 +221,7 @@ std::vector<std::string> split_words(std::string_view text, char escape) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     bool last = i + 1 == text.size();
-    if (quote == 0 && is_space(static_cast<unsigned char>(c))) {
+    if (quote == 0 && is_blank(static_cast<unsigned char>(c))) {
       if (in_word && (blank_ok || !word.empty())) words.push_back(word);
       word.clear();
       in_word = blank_ok = false;
@@ -263,10 +257,10 @@ std::vector<std::pair<std::string, std::string>> split_key_values(std::string_vi
   if (words.empty()) throw Error(kw + " requires at least one argument");
   if (words[0].find('=') == std::string::npos) {
     // Legacy "KEY value with spaces": the key, then all the rest as one value.
-    std::string_view rest = trim_space(text);
+    std::string_view rest = trim(text);
     std::size_t gap = rest.find_first_of(" \t\v\f\r\n");
     if (gap == std::string_view::npos) throw Error(kw + " must have two arguments");
-    return {{std::string(rest.substr(0, gap)), std::string(trim_space(rest.substr(gap)))}};
+    return {{std::string(rest.substr(0, gap)), std::string(trim(rest.substr(gap)))}};
   }
   std::vector<std::pair<std::string, std::string>> pairs;
   for (const std::string& w : words) {
