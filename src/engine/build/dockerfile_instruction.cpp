@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "base/duration.hpp"
 #include "base/error.hpp"
 #include "base/strings.hpp"
 #include "engine/build/dockerfile_flags.hpp"
@@ -174,6 +175,21 @@ void check_retries(const std::vector<std::string>& flags) {
   if (std::stoi(retries) < 1) throw Error("--retries must be at least 1 (not " + retries + ")");
 }
 
+// Docker checks the durations when it parses: Go durations of at least 1ms.
+void check_durations(const std::vector<std::string>& flags) {
+  for (const char* name : {"interval", "timeout", "start-period", "start-interval"}) {
+    std::string value = flag_value(flags, name);
+    if (value.empty()) continue;
+    int64_t ns = 0;
+    try {
+      ns = base::parse_duration(value);
+    } catch (const Error& e) {
+      throw e.wrap(std::string("HEALTHCHECK --") + name);
+    }
+    if (ns < 1'000'000) throw Error(std::string("Interval \"") + name + "\" cannot be less than 1ms");
+  }
+}
+
 void parse_healthcheck(Instruction& ins, std::string_view rest, char) {
   if (rest.empty()) at_least_one("HEALTHCHECK");
   auto [type_word, command] = first_word(rest);
@@ -186,6 +202,7 @@ void parse_healthcheck(Instruction& ins, std::string_view rest, char) {
   } else if (sub.keyword == "CMD") {
     exec_or_shell(sub, command);
     if (sub.args.empty()) throw Error("Missing command after HEALTHCHECK CMD");
+    check_durations(ins.flags);
     check_retries(ins.flags);
   } else {
     throw Error("Unknown type \"" + sub.keyword + "\" in HEALTHCHECK (try CMD)");

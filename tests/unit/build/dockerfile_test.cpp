@@ -89,6 +89,15 @@ TEST_CASE("RUN CMD and ENTRYPOINT take a JSON array as exec form and anything el
   CHECK(one("CMD [\"unicode \\u00e9\"]").args == Strings{"unicode \xC3\xA9"});
 }
 
+TEST_CASE("RUN CMD and ENTRYPOINT without a command are errors but an empty exec form clears", "[build]") {
+  CHECK(error_of("FROM x\nRUN\n") == "Dockerfile:2: RUN requires at least one argument");
+  CHECK(error_of("FROM x\nRUN --network=none\n") == "Dockerfile:2: RUN requires at least one argument");
+  CHECK(error_of("FROM x\nRUN []\n") == "Dockerfile:2: RUN requires at least one argument");
+  CHECK(error_of("FROM x\nCMD\n") == "Dockerfile:2: CMD requires at least one argument");
+  CHECK(error_of("FROM x\nENTRYPOINT  \n") == "Dockerfile:2: ENTRYPOINT requires at least one argument");
+  CHECK(one("CMD []").json);
+}
+
 TEST_CASE("a JSON array with non-string items is an error as in Docker", "[build]") {
   CHECK(error_of("FROM x\nCMD [\"a\", 1]\n") ==
         "Dockerfile:2: when using JSON array syntax, arrays must be comprised of strings only");
@@ -204,6 +213,11 @@ TEST_CASE("HEALTHCHECK errors name what is wrong", "[build]") {
   CHECK(error_of("FROM x\nHEALTHCHECK RUN x\n") == "Dockerfile:2: Unknown type \"RUN\" in HEALTHCHECK (try CMD)");
   CHECK(error_of("FROM x\nHEALTHCHECK --retries=0 CMD x\n") == "Dockerfile:2: --retries must be at least 1 (not 0)");
   CHECK(error_of("FROM x\nHEALTHCHECK --every=1s CMD x\n") == "Dockerfile:2: HEALTHCHECK: unknown flag: --every");
+  CHECK(error_of("FROM x\nHEALTHCHECK --interval=5 CMD x\n") ==
+        "Dockerfile:2: HEALTHCHECK --interval: missing unit in duration \"5\"");
+  CHECK(error_of("FROM x\nHEALTHCHECK --timeout=0s CMD x\n") ==
+        "Dockerfile:2: Interval \"timeout\" cannot be less than 1ms");
+  CHECK(error_of("FROM x\nHEALTHCHECK --retries=x CMD x\n") == "Dockerfile:2: HEALTHCHECK: --retries is not a number: x");
 }
 
 TEST_CASE("ONBUILD parses its trigger as an instruction and refuses some", "[build]") {
