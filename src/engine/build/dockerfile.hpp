@@ -69,4 +69,9 @@ struct Dockerfile {
 // `name` is what errors call the file ("Dockerfile", "app/Dockerfile.dev").
 Dockerfile parse_dockerfile(std::string_view text, const std::string& name);
 
+// The heredoc that a word of a COPY/ADD/RUN shell form stands for ("<<EOF", "<<-'EOF'",
+// "3<<EOF"), nullptr when the word is no heredoc marker (a path). Give it the raw words
+// (split_words of args[0], words.hpp), before expansion removes the marker's quotes.
+const Heredoc* heredoc_of_word(const Instruction& ins, std::string_view raw_word);
+
 }  // namespace stack::engine::build

@@ -252,6 +252,20 @@ Instruction parse_instruction(std::string_view text, int line, char escape) {
   return ins;
 }
 
+const Heredoc* heredoc_of_word(const Instruction& ins, std::string_view raw_word) {
+  std::optional<Heredoc> marker;
+  try {
+    marker = heredoc_marker(raw_word);
+  } catch (const Error&) {
+    return nullptr;  // mismatched quotes: the parser refused those already
+  }
+  if (!marker) return nullptr;
+  for (const Heredoc& doc : ins.heredocs) {
+    if (doc.name == marker->name) return &doc;
+  }
+  return nullptr;
+}
+
 Instruction& heredoc_owner(Instruction& ins) { return ins.keyword == "ONBUILD" ? ins.sub.front() : ins; }
 
 }  // namespace stack::engine::build

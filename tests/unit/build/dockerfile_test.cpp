@@ -354,6 +354,18 @@ TEST_CASE("several heredocs on one line are read in order", "[build]") {
   CHECK(all[1].line == 7);
 }
 
+TEST_CASE("heredoc_of_word finds the heredoc a raw source word stands for", "[build]") {
+  auto all = steps("FROM x\nCOPY <<-\"A\" b <<C /d/\n\tx\n\tA\ny\nC\n");
+  REQUIRE(all.size() == 1);
+  const Instruction& copy = all[0];
+  REQUIRE(heredoc_of_word(copy, "<<-\"A\"") != nullptr);
+  CHECK(heredoc_of_word(copy, "<<-\"A\"")->content == "x\n");
+  CHECK(heredoc_of_word(copy, "<<C")->content == "y\n");
+  CHECK(heredoc_of_word(copy, "b") == nullptr);
+  CHECK(heredoc_of_word(copy, "<<Z") == nullptr);
+  CHECK(heredoc_of_word(copy, "/d/") == nullptr);
+}
+
 TEST_CASE("heredoc markers count only in the shell form of RUN COPY and ADD", "[build]") {
   CHECK(one("RUN [\"cat\", \"<<EOF\"]").heredocs.empty());
   CHECK(one("RUN echo '<<EOF'").heredocs.empty());
