@@ -180,7 +180,7 @@ class Expander {
     bool all = peek() == '/';
     if (all) next();
     std::string pattern = braced('/', true, "missing '/' in ${}");
-    std::string replacement = braced('}', false, "missing '}'");
+    std::string replacement = braced('}', true, "missing '}'");  // escapes kept, as Docker
     return replace_pattern(value_of(n), pattern, replacement, all);
   }
 

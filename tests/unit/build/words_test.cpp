@@ -181,3 +181,31 @@ TEST_CASE("expand_arg_decls reads names with and without defaults", "[build]") {
   CHECK(decls[4].second == std::optional<std::string>("a b"));
   CHECK_THROWS_WITH(expand_arg_decls("=x", vars()), "ARG names can not be blank");
 }
+
+TEST_CASE("patterns behave as in Docker's own lexer tests", "[build]") {
+  auto lookup = vars({{"FOO", "xxyy"}, {"BAR", ""}, {"X", "x"}, {"SPECIAL", "()[]{}^$.*?|\\x"}, {"STARS", "a***yy*"},
+                      {"PATH1", "/foo*/*/*.txt"}, {"NEEDLE", "\\*/"}, {"URL", "http://google.de"},
+                      {"SLASHES", "/a/foo/b/c.txt"}, {"TMP", "/tmp/foo.txt"}});
+  auto ex = [&](std::string_view w) { return expand_word(w, lookup); };
+  CHECK(ex("${FOO#*}") == "xxyy");
+  CHECK(ex("${FOO#*x*y}") == "y");
+  CHECK(ex("${FOO##*x}") == "yy");
+  CHECK(ex("${FOO#$X}") == "xyy");
+  CHECK(ex("${FOO#$BAR}") == "xxyy");
+  CHECK(ex("${FOO#}") == "xxyy");
+  CHECK(ex("${FOO%}") == "xxyy");
+  CHECK(ex("${UNSET:-.}${FOO%x}${UNSET:-.}") == ".xxyy.");
+  CHECK(ex("${SPECIAL#()[]{\\}^$.\\*\\?|\\\\}") == "x");
+  CHECK(ex("${STARS%%\\**\\*}") == "a");
+  CHECK(ex("${PATH1/$NEEDLE/.} - ${PATH1//$NEEDLE/.}") == "/foo.*/*.txt - /foo..*.txt");
+  CHECK(ex("${URL/http:\\/\\//https://}") == "https://google.de");
+  CHECK(ex("${SLASHES//\\/?\\//\\/}") == "\\/foo\\/c.txt");
+  CHECK(ex("${TMP//\\//\\/}") == "\\/tmp\\/foo.txt");
+  CHECK(ex("${FOO/$BAR/ww}") == "wwxxyy");
+  CHECK(ex("${FOO///}") == "xxyy");
+  CHECK(ex("${UNSET///}") == "");
+  CHECK_THROWS(ex("${FOO//ww}"));
+  CHECK_THROWS(ex("${FOO//}"));
+  CHECK_THROWS(ex("${FOO=aaa}"));
+  CHECK_THROWS(ex("${FOO=}"));
+}
