@@ -12,6 +12,7 @@
 //   "Dockerfile:1: no FROM instruction before RUN" (only ARG may precede the first FROM)
 //   "Dockerfile:7: COPY: unknown flag: --frm"
 //   "Dockerfile:2: FROM requires either one or three arguments"
+//   "Dockerfile:4: unterminated heredoc EOF" (heredoc errors name the instruction's line)
 #pragma once
 
 #include <string>
@@ -24,23 +25,29 @@ struct Heredoc {
   std::string name;     // "EOF"
   std::string content;  // the lines up to the terminator, each ending in '\n' (tabs stripped for <<-)
   bool expand = true;   // false when the name was quoted (<<"EOF", <<'EOF'): no variable expansion
+  bool chomp = false;   // <<-EOF: leading tabs were stripped from content and terminator
 };
 
 struct Instruction {
   std::string keyword;  // upper case: "RUN", "COPY", "ENV", ...
   int line = 0;         // 1-based line of the keyword
-  // `--name=value` / `--name` flags given before the arguments, as written
-  // ("--from=builder", "--chown=app:app", "--chmod=755", "--link", "--interval=5s").
-  // Only the flags an instruction accepts are allowed (see dockerfile.cpp).
+  // `--name=value` / `--name` flags given before the arguments, as written but for quotes
+  // and `\` escapes, removed as Docker does ("--from=builder", "--chown=app:app",
+  // "--chmod=755", "--link", "--interval=5s"). Only the flags an instruction accepts are
+  // allowed, values present where needed, once unless repeatable (dockerfile_flags.cpp).
   std::vector<std::string> flags;
   // JSON form: the array's strings. Shell form: a single string, the rest of the
   // instruction after the flags with continuations joined (escape+newline removed) and
   // surrounding whitespace trimmed; ENV/LABEL/ARG also keep their raw text in args[0].
+  // FROM alone has its words: ["image"] or ["image", "AS", "name"]. A JSON array holding
+  // anything but strings is an error, as in Docker; any other non-array text is shell form.
   std::vector<std::string> args;
   bool json = false;  // the arguments were a JSON array (exec form)
   std::vector<Heredoc> heredocs;  // in the order their markers appear in the line
   // HEALTHCHECK and ONBUILD: the instruction that follows (HEALTHCHECK CMD ..., ONBUILD RUN
-  // ...), parsed the same way; HEALTHCHECK NONE has keyword "NONE" here.
+  // ...), parsed the same way; HEALTHCHECK NONE has keyword "NONE" here. Their own args are
+  // empty; HEALTHCHECK's options are its flags; an ONBUILD trigger's heredocs are in sub[0].
+  // HEALTHCHECK CMD's text is never taken for flags ("CMD --x" is a command).
   std::vector<Instruction> sub;
   std::string original;  // the instruction as written, continuations joined, for messages and history
 };
@@ -61,5 +68,10 @@ struct Dockerfile {
 
 // `name` is what errors call the file ("Dockerfile", "app/Dockerfile.dev").
 Dockerfile parse_dockerfile(std::string_view text, const std::string& name);
+
+// The heredoc that a word of a COPY/ADD/RUN shell form stands for ("<<EOF", "<<-'EOF'",
+// "3<<EOF"), nullptr when the word is no heredoc marker (a path). Give it the raw words
+// (split_words of args[0], words.hpp), before expansion removes the marker's quotes.
+const Heredoc* heredoc_of_word(const Instruction& ins, std::string_view raw_word);
 
 }  // namespace stack::engine::build
