@@ -62,7 +62,7 @@ COPY . /ctx/
 COPY --chown=1234:2345 --chmod=640 app/hello.txt /owned/hello.txt
 ADD bundle.tar.gz /unpacked/
 COPY --from=builder /out/ /from-builder/
-RUN echo "$GREETING $MODE" >greeting && chmod 1777 /tmp && adduser -D -u 1500 appuser
+RUN echo "$GREETING $MODE" >greeting && chmod 1777 /tmp && echo "appuser:x:1500:1500::/tmp:/bin/sh" >>/etc/passwd
 USER appuser
 RUN id -u >/tmp/uid-at-build
 EXPOSE 8080 53/udp

@@ -4,7 +4,7 @@
 
 #include "engine/build/build_cache.hpp"
 #include "engine/image/digest.hpp"
-#include "image/scratch.hpp"
+#include "unit/image/scratch.hpp"
 
 using stack::engine::build::BuildCache;
 using stack::engine::build::CachedStep;

@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include "base/error.hpp"
-#include "image/scratch.hpp"
+#include "unit/image/scratch.hpp"
 #include "orchestrator/service_build.hpp"
-#include "orchestrator/project_fixture.hpp"
+#include "unit/orchestrator/project_fixture.hpp"
 
 using stack::orchestrator::service_build_request;
 using stack::orchestrator::ServiceBuildOptions;
