@@ -51,7 +51,7 @@ RUN cat src/*.txt | wc -c >size
 RUN mkdir -p /data && echo one >/data/one
 RUN echo two >/data/two && rm /data/one
 RUN ls -l /app/src >listing
-RUN adduser -D -u 1000 app
+RUN echo "app:x:1000:1000::/app:/bin/sh" >>/etc/passwd
 CMD ["cat", "/app/size"]
 DOCKERFILE
 
