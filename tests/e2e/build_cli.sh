@@ -17,6 +17,7 @@ export PARENT=stack-e2e-build-$$
 P=e2ebuild$$
 
 cleanup() {
+  [[ -n ${http_pid:-} ]] && kill "$http_pid" 2>/dev/null
   [[ -d $TMP/proj ]] && (cd "$TMP/proj" && "$STACK" -p "$P" down -v -t 0 >/dev/null 2>&1)
   remove_test_containers
   rm -rf "$TMP"
@@ -136,6 +137,40 @@ check "an unknown instruction is an error with its line" err_has "Dockerfile:2: 
 printf 'FROM stk-build-base:1\nCOPY missing.txt /\n' >"$TMP/bad/Dockerfile"
 build "$TMP/bad"
 check "a missing COPY source is an error naming it" err_has "missing.txt"
+
+# heredocs, SHELL, HEALTHCHECK, ONBUILD, ADD from a URL (a server on loopback)
+mkdir -p "$TMP/www" "$TMP/more"
+echo "remote content" >"$TMP/www/remote.txt"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 --directory "$TMP/www" "$port" >/dev/null 2>&1 &
+http_pid=$!
+eventually bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null
+cat >"$TMP/more/Dockerfile" <<DOCKERFILE
+FROM stk-build-base:1
+ARG WHO=builder
+ONBUILD RUN echo triggered >/onbuild
+HEALTHCHECK --interval=5s --retries=2 CMD ["true"]
+SHELL ["/bin/sh", "-ec"]
+RUN <<EOF
+echo line1 >/heredoc
+echo line2 >>/heredoc
+EOF
+COPY <<EOF /etc/motd
+welcome \$WHO
+EOF
+ADD http://127.0.0.1:$port/remote.txt /remote.txt
+DOCKERFILE
+build -t stk-parent:1 "$TMP/more"
+check "heredocs, SHELL, HEALTHCHECK, ONBUILD and ADD of a URL build" [ "$rc" = 0 ]
+run --entrypoint cat stk-parent:1 /heredoc /etc/motd /remote.txt
+check "RUN and COPY heredocs, ADD from a URL" out_is $'line1\nline2\nwelcome builder\nremote content'
+st image inspect -f '{{json .Config.Healthcheck}} {{json .Config.Shell}} {{json .Config.OnBuild}}' stk-parent:1
+check "HEALTHCHECK, SHELL and ONBUILD are in the image config" out_is '{"Interval":5000000000,"Retries":2,"Test":["CMD","true"]} ["/bin/sh","-ec"] ["RUN echo triggered >/onbuild"]'
+printf 'FROM stk-parent:1\nRUN cat /onbuild\n' >"$TMP/more/Dockerfile"
+build -t stk-child:1 "$TMP/more"
+run --entrypoint cat stk-child:1 /onbuild
+check "ONBUILD triggers run in the child build" out_is "triggered"
+kill "$http_pid" 2>/dev/null
 
 # compose: build: with the image named <project>-<service>, stack build, up --build
 mkdir -p "$TMP/proj/web"
