@@ -168,10 +168,13 @@ std::string Containers::create(const CreateRequest& request) {
   return p.id;
 }
 
-int Containers::run_attached(const CreateRequest& request, int in_fd, bool tty, const std::function<void()>& recorded) {
+int Containers::run_attached(const CreateRequest& request, int in_fd, bool tty, const std::function<void()>& recorded,
+                             int out_fd, int err_fd) {
   const Pending p = plan_create(request);
   AttachStreams streams;
   streams.in_fd = in_fd;
+  streams.out_fd = out_fd;
+  streams.err_fd = err_fd;
   streams.tty = tty;
   try {
     // The shim starts while the records are written: its exec overlaps our writes.

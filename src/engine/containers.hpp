@@ -57,8 +57,10 @@ class Containers {
   // `run` without -d: creates the container and runs it attached (the shim is started
   // while the records are written); returns its exit code. CreateError when nothing was
   // made; a failed start of an auto-remove container removes it. `recorded` runs once the
-  // records are written (the caller may then let go of the image it runs from).
-  int run_attached(const CreateRequest& request, int in_fd, bool tty, const std::function<void()>& recorded = {});
+  // records are written (the caller may then let go of the image it runs from). The
+  // container's output goes to out_fd and err_fd.
+  int run_attached(const CreateRequest& request, int in_fd, bool tty, const std::function<void()>& recorded = {},
+                   int out_fd = 1, int err_fd = 2);
 
   // The stop signal, then SIGKILL after `timeout_s` (default: the container's
   // stop_timeout); returns once it exited. Not running: nothing to do.

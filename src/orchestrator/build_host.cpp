@@ -1,6 +1,14 @@
 #include "orchestrator/build_host.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <thread>
+
 #include "base/error.hpp"
+#include "base/syscall_error.hpp"
+#include "base/unique_fd.hpp"
 #include "base/random_id.hpp"
 #include "engine/image/reference.hpp"
 #include "engine/image/transfer.hpp"
@@ -33,15 +41,56 @@ struct StepContainer {
   }
 };
 
+// One line at a time on the shared stream, whichever build it comes from.
+std::mutex g_output;
+
+void write_line(std::FILE* out, const std::string& prefix, std::string_view line) {
+  const std::lock_guard lock(g_output);
+  std::fprintf(out, "%s%.*s\n", prefix.c_str(), static_cast<int>(line.size()), line.data());
+  std::fflush(out);
+}
+
+// A RUN's output through a pipe, each line prefixed (for parallel builds).
+class PrefixedOutput {
+ public:
+  PrefixedOutput(std::FILE* out, const std::string& prefix) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) throw syscall_error("pipe");
+    read_ = UniqueFd(fds[0]);
+    write_ = UniqueFd(fds[1]);
+    reader_ = std::thread([this, out, prefix] { pump(out, prefix); });
+  }
+  ~PrefixedOutput() {
+    write_.reset();
+    reader_.join();
+  }
+  int fd() const { return write_.get(); }
+
+ private:
+  void pump(std::FILE* out, const std::string& prefix) {
+    std::string pending;
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = ::read(read_.get(), buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      pending.append(buf, static_cast<size_t>(n));
+      for (size_t nl; (nl = pending.find('\n')) != std::string::npos; pending.erase(0, nl + 1))
+        write_line(out, prefix, std::string_view(pending).substr(0, nl));
+    }
+    if (!pending.empty()) write_line(out, prefix, pending);
+  }
+
+  UniqueFd read_, write_;
+  std::thread reader_;
+};
+
 }  // namespace
 
 EngineBuildHost::EngineBuildHost(Context& ctx, std::FILE* out, std::string prefix)
     : ctx_(ctx), out_(out), prefix_(std::move(prefix)) {}
 
-void EngineBuildHost::say(const std::string& line) {
-  std::fprintf(out_, "%s%s\n", prefix_.c_str(), line.c_str());
-  std::fflush(out_);
-}
+void EngineBuildHost::say(const std::string& line) { write_line(out_, prefix_, line); }
 
 engine::image::ImageEntry EngineBuildHost::base_image(const std::string& reference, bool pull) {
   if (!pull) {
@@ -84,7 +133,13 @@ int EngineBuildHost::run(const engine::build::RunStep& step,
   r.network = n.network;
   r.volumes = n.binds;
   std::fflush(out_);
-  const int status = ctx_.containers.run_attached(r, -1, false, [&] { cleanup.made = true; });
+  int status = 0;
+  if (prefix_.empty()) {
+    status = ctx_.containers.run_attached(r, -1, false, [&] { cleanup.made = true; }, ::fileno(out_), 2);
+  } else {
+    PrefixedOutput output(out_, prefix_);
+    status = ctx_.containers.run_attached(r, -1, false, [&] { cleanup.made = true; }, output.fd(), output.fd());
+  }
   if (status == 0) capture(ctx_.containers.layout().upper_dir(r.id));
   return status;
 }

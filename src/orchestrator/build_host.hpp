@@ -15,8 +15,9 @@ namespace stack::orchestrator {
 
 class EngineBuildHost : public engine::build::BuildHost {
  public:
-  // `out`: where steps and RUN output go. `prefix` starts every progress line
-  // ("web " when compose builds several services).
+  // `out`: where steps and RUN output go. With a `prefix` ("web | " when compose builds
+  // several services at once) every line of both starts with it, and lines of parallel
+  // builds never interleave within a line.
   EngineBuildHost(Context& ctx, std::FILE* out, std::string prefix = {});
 
   engine::image::ImageEntry base_image(const std::string& reference, bool pull) override;

@@ -56,15 +56,16 @@ std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, con
                                                                const std::string& pull_flag, const std::string& build_flag) {
   std::map<std::string, engine::ImageForContainer> out;
   std::map<std::string, std::pair<std::string, std::string>> to_pull;  // ref -> (service, why)
+  std::map<std::string, std::string> to_build;                         // ref -> service
   for (const std::string& name : services) {
     const compose::Service& s = project.services.at(name);
     const std::string ref = service_image(project, s);
-    if (out.count(ref) || to_pull.count(ref)) continue;
+    if (out.count(ref) || to_pull.count(ref) || to_build.count(ref)) continue;
     const std::string policy = effective_pull_policy(s, pull_flag);
     std::optional<engine::image::ImageEntry> e = policy == "always" ? std::nullopt : ctx.images.find(ref);
     const bool build = s.build && build_flag != "never" && (build_flag == "always" || policy == "build" || !e);
     if (build) {
-      out.emplace(ref, for_container(ctx.images, ref, build_service(ctx, project, s, {})));
+      to_build[ref] = name;
     } else if (e) {
       out.emplace(ref, for_container(ctx.images, ref, *e));
     } else if (policy == "never") {
@@ -74,6 +75,12 @@ std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, con
     } else {
       to_pull[ref] = {name, policy};
     }
+  }
+  if (!to_build.empty()) {
+    std::vector<std::string> names;
+    for (const auto& [ref, service] : to_build) names.push_back(service);
+    for (const auto& [service, image] : build_service_images(ctx, project, names, {}))
+      out.emplace(service_image(project, project.services.at(service)), for_container(ctx.images, service_image(project, project.services.at(service)), image));
   }
   std::map<std::string, std::future<engine::ImageForContainer>> pulls;
   for (const auto& [ref, why] : to_pull)

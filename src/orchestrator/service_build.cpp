@@ -1,7 +1,10 @@
 #include "orchestrator/service_build.hpp"
 
 #include <cstdio>
+#include <algorithm>
 #include <filesystem>
+#include <future>
+#include <optional>
 
 #include "base/error.hpp"
 #include "engine/build/builder.hpp"
@@ -39,13 +42,15 @@ engine::build::BuildRequest service_build_request(const compose::Project& projec
   return r;
 }
 
-engine::image::ImageEntry build_service(Context& ctx, const compose::Project& project, const compose::Service& service,
-                                        const ServiceBuildOptions& options) {
+namespace {
+
+engine::image::ImageEntry build_one(Context& ctx, const compose::Project& project, const compose::Service& service,
+                                    const ServiceBuildOptions& options, const std::string& prefix) {
   const engine::build::BuildRequest request = service_build_request(project, service, options);
   const std::string& name = request.tags.front();
   ctx.progress.event("Image", name, "Building");
   try {
-    EngineBuildHost host(ctx, stdout);
+    EngineBuildHost host(ctx, stdout, prefix);
     const engine::build::BuildResult result = engine::build::build_image(ctx.images, host, request);
     ctx.progress.event("Image", name, "Built");
     return *ctx.images.find(result.image_id);
@@ -55,12 +60,42 @@ engine::image::ImageEntry build_service(Context& ctx, const compose::Project& pr
   }
 }
 
+}  // namespace
+
+std::map<std::string, engine::image::ImageEntry> build_service_images(Context& ctx, const compose::Project& project,
+                                                                      const std::vector<std::string>& services,
+                                                                      const ServiceBuildOptions& options) {
+  size_t width = 0;
+  for (const std::string& name : services) width = std::max(width, name.size());
+  std::map<std::string, std::future<engine::image::ImageEntry>> builds;
+  for (const std::string& name : services) {
+    std::string prefix;
+    if (services.size() > 1) prefix = name + std::string(width - name.size(), ' ') + " | ";
+    builds.emplace(name, std::async(std::launch::async, [&ctx, &project, &options, name, prefix] {
+                     return build_one(ctx, project, project.services.at(name), options, prefix);
+                   }));
+  }
+  std::map<std::string, engine::image::ImageEntry> out;
+  std::optional<Error> first;
+  for (auto& [name, f] : builds) {
+    try {
+      out.emplace(name, f.get());
+    } catch (const Error& e) {
+      if (!first) first = e;
+    }
+  }
+  if (first) throw *first;
+  return out;
+}
+
 void build_services(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
                     const ServiceBuildOptions& options) {
+  std::vector<std::string> names;
   for (const auto& [name, service] : project.services) {
-    if (!services.empty() && std::find(services.begin(), services.end(), name) == services.end()) continue;
-    if (service.build) build_service(ctx, project, service, options);
+    const bool named = services.empty() || std::find(services.begin(), services.end(), name) != services.end();
+    if (named && service.build) names.push_back(name);
   }
+  build_service_images(ctx, project, names, options);
 }
 
 }  // namespace stack::orchestrator

@@ -4,6 +4,7 @@
 // name), plus build.tags.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,14 +26,16 @@ struct ServiceBuildOptions {
 engine::build::BuildRequest service_build_request(const compose::Project& project, const compose::Service& service,
                                                   const ServiceBuildOptions& options);
 
-// Builds the service's image; returns it. Progress ("Image <name> Building/Built") goes to
-// ctx.progress, the builder's steps and RUN output to stdout. Throws stack::Error naming
-// the service.
-engine::image::ImageEntry build_service(Context& ctx, const compose::Project& project, const compose::Service& service,
-                                        const ServiceBuildOptions& options);
+// Builds the images of `services` (each must have `build:`) at once, one thread each;
+// returns service -> its image. Progress ("Image <name> Building/Built") goes to
+// ctx.progress, the builders' steps and RUN output to stdout, every line prefixed with
+// the service's name when more than one builds. The first failure (naming its service)
+// is thrown once every build ended.
+std::map<std::string, engine::image::ImageEntry> build_service_images(Context& ctx, const compose::Project& project,
+                                                                      const std::vector<std::string>& services,
+                                                                      const ServiceBuildOptions& options);
 
-// `stack build [services]`: every named service with `build:` (all when none are named),
-// one after the other (their RUN output goes to one terminal).
+// `stack build [services]`: every named service with `build:` (all when none are named).
 void build_services(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
                     const ServiceBuildOptions& options);
 

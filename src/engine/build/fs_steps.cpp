@@ -7,6 +7,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
@@ -128,7 +129,7 @@ void open_dir(Source& src, const std::string& dir) {
 // Heredoc sources and URLs become files in a scratch directory; the names they get are
 // what the sources list then says.
 void fetch_into_scratch(StageRun& stage, const Instruction& in, std::vector<std::string>& sources, Source& src) {
-  src.scratch = stage.build.store.tmp_dir() + "/build-src-" + std::to_string(::getpid()) + "-" + std::to_string(in.line);
+  src.scratch = stage.build.store.tmp_dir() + "/build-src-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
   std::filesystem::create_directories(src.scratch);
   for (std::string& s : sources) {
     if (s.rfind("<<", 0) == 0) {
