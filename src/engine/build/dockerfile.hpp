@@ -1,8 +1,11 @@
 // A Dockerfile parsed into stages of instructions, as Docker's frontend reads it
-// (https://docs.docker.com/reference/dockerfile/): parser directives (`# escape=`` `,
-// `# syntax=` ignored), comments, line continuations with the escape character, blank and
-// comment lines inside continuations, heredocs (`<<EOF`, `<<-EOF`, `<<"EOF"`) for RUN and
-// COPY, exec (JSON array) and shell forms. Instruction keywords are case-insensitive.
+// (https://docs.docker.com/reference/dockerfile/): parser directives at the very top
+// (`# escape=`` `; `# syntax=` and `# check=` ignored), comments, line continuations with
+// the escape character, blank and comment lines inside continuations, heredocs (`<<EOF`,
+// `<<-EOF`, `<<"EOF"`, several per line) for RUN, COPY and ADD (and an ONBUILD trigger of
+// those), exec (JSON array) and shell forms. Instruction keywords are case-insensitive.
+// Files: dockerfile_lines (lines, directives, continuations, heredoc bodies),
+// dockerfile_instruction (one instruction), dockerfile_flags, dockerfile_heredoc (markers).
 //
 // Parsing does not expand variables: which words are expanded, and with which ARG/ENV
 // values, depends on the build state, so the builder does it (words.hpp). Parsing does

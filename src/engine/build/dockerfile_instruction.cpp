@@ -10,6 +10,7 @@
 #include "base/error.hpp"
 #include "base/strings.hpp"
 #include "engine/build/dockerfile_flags.hpp"
+#include "engine/build/dockerfile_heredoc.hpp"
 #include "engine/build/words_blank.hpp"
 #include "engine/build/words.hpp"
 
@@ -56,38 +57,6 @@ void exec_or_shell(Instruction& ins, std::string_view rest) {
     }
   }
   if (!rest.empty()) ins.args.emplace_back(rest);
-}
-
-// `[fd]<<[-]["']NAME["']` as a whole word: a heredoc marker.
-std::optional<Heredoc> heredoc_marker(std::string_view word) {
-  while (!word.empty() && word.front() >= '0' && word.front() <= '9') word.remove_prefix(1);
-  if (word.substr(0, 2) != "<<") return std::nullopt;
-  word.remove_prefix(2);
-  Heredoc doc;
-  if (!word.empty() && word.front() == '-') {
-    doc.chomp = true;
-    word.remove_prefix(1);
-  }
-  char open = !word.empty() && (word.front() == '"' || word.front() == '\'') ? word.front() : 0;
-  char close = !word.empty() && (word.back() == '"' || word.back() == '\'') ? word.back() : 0;
-  if (open) word.remove_prefix(1);
-  if (close && !word.empty()) word.remove_suffix(1);
-  auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  if (word.empty() || !std::all_of(word.begin(), word.end(), name_char) || std::isdigit(word.front())) {
-    return std::nullopt;
-  }
-  if (open != close) throw Error("quoted heredoc quotes do not match");
-  doc.name = std::string(word);
-  doc.expand = open == 0;
-  return doc;
-}
-
-std::vector<Heredoc> heredoc_markers(std::string_view rest) {
-  std::vector<Heredoc> docs;
-  for (const std::string& word : split_words(rest, '\\')) {
-    if (auto doc = heredoc_marker(word)) docs.push_back(std::move(*doc));
-  }
-  return docs;
 }
 
 void parse_run(Instruction& ins, std::string_view rest, char) {
@@ -250,20 +219,6 @@ Instruction parse_instruction(std::string_view text, int line, char escape) {
   check_flags(ins.keyword, ins.flags);
   parse(ins, rest, escape);
   return ins;
-}
-
-const Heredoc* heredoc_of_word(const Instruction& ins, std::string_view raw_word) {
-  std::optional<Heredoc> marker;
-  try {
-    marker = heredoc_marker(raw_word);
-  } catch (const Error&) {
-    return nullptr;  // mismatched quotes: the parser refused those already
-  }
-  if (!marker) return nullptr;
-  for (const Heredoc& doc : ins.heredocs) {
-    if (doc.name == marker->name) return &doc;
-  }
-  return nullptr;
 }
 
 Instruction& heredoc_owner(Instruction& ins) { return ins.keyword == "ONBUILD" ? ins.sub.front() : ins; }

@@ -366,10 +366,49 @@ TEST_CASE("heredoc_of_word finds the heredoc a raw source word stands for", "[bu
   CHECK(heredoc_of_word(copy, "/d/") == nullptr);
 }
 
+TEST_CASE("heredoc names follow Docker: blanks after the marker, partial quotes, dots", "[build]") {
+  auto all = steps(
+      "FROM x\n"
+      "RUN << EOF > out\n"
+      "a\n"
+      "EOF\n"
+      "RUN <<eo'f'\n"
+      "b\n"
+      "eof\n"
+      "RUN <<eo\\'f\n"
+      "c\n"
+      "eo'f\n"
+      "RUN <<'one two' python3\n"
+      "d\n"
+      "one two\n"
+      "COPY <<file.txt /dst\n"
+      "e\n"
+      "file.txt\n"
+      "RUN cat <<<here <<-  T\n"
+      "\tf\n"
+      "\t\tT\n");
+  REQUIRE(all.size() == 6);
+  CHECK(all[0].heredocs[0].name == "EOF");
+  CHECK(all[0].heredocs[0].content == "a\n");
+  CHECK(all[1].heredocs[0].name == "eof");
+  CHECK_FALSE(all[1].heredocs[0].expand);
+  CHECK(all[2].heredocs[0].name == "eo'f");
+  CHECK(all[2].heredocs[0].expand);
+  CHECK(all[3].heredocs[0].name == "one two");
+  CHECK(all[3].heredocs[0].content == "d\n");
+  CHECK(all[4].heredocs[0].name == "file.txt");
+  REQUIRE(all[5].heredocs.size() == 1);
+  CHECK(all[5].heredocs[0].name == "T");
+  CHECK(all[5].heredocs[0].content == "f\n");
+  CHECK(all[5].line == 17);
+}
+
 TEST_CASE("heredoc markers count only in the shell form of RUN COPY and ADD", "[build]") {
   CHECK(one("RUN [\"cat\", \"<<EOF\"]").heredocs.empty());
   CHECK(one("RUN echo '<<EOF'").heredocs.empty());
   CHECK(one("RUN echo a<<b").heredocs.empty());
+  CHECK(one("RUN echo \"x <<EOF\"").heredocs.empty());
+  CHECK(one("RUN echo x <<").heredocs.empty());
   auto all = steps("FROM x\nONBUILD RUN <<EOF\nhi\nEOF\n");
   REQUIRE(all.size() == 1);
   CHECK(all[0].heredocs.empty());
@@ -380,6 +419,7 @@ TEST_CASE("heredoc markers count only in the shell form of RUN COPY and ADD", "[
 TEST_CASE("an unterminated heredoc and mismatched quotes are errors at the instruction", "[build]") {
   CHECK(error_of("FROM x\nRUN <<EOF\nno end\n") == "Dockerfile:2: unterminated heredoc EOF");
   CHECK(error_of("FROM x\nRUN <<\"EOF'\nx\nEOF\n") == "Dockerfile:2: quoted heredoc quotes do not match");
+  CHECK(error_of("FROM x\nRUN <<EOF'\nx\nEOF\n") == "Dockerfile:2: quoted heredoc quotes do not match");
 }
 
 TEST_CASE("unknown instructions and missing FROM are errors with the line", "[build]") {
