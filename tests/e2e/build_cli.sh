@@ -186,6 +186,14 @@ services:
     cgroup_parent: $PARENT
     network_mode: none
     stop_signal: SIGKILL
+  worker:
+    build:
+      context: ./web
+      args:
+        WORD: work
+    cgroup_parent: $PARENT
+    network_mode: none
+    stop_signal: SIGKILL
 YAML
 cd "$TMP/proj" || exit 1
 st up -d
@@ -197,6 +205,8 @@ check "the service runs the built image" [ $? = 0 ]
 sed -i 's/WORD: first/WORD: second/' compose.yaml
 st build web
 check "stack build rebuilds with the file's args" [ "$rc" = 0 ]
+st build --no-cache
+check "stack build builds several services at once, each line prefixed" bash -c "[ $rc = 0 ] && grep -q '^web    | Step 3/4 : RUN' $TMP/out && grep -q '^worker | Step 3/4 : RUN' $TMP/out"
 st up -d --build
 check "up --build recreates the service with the new image" [ "$rc" = 0 ]
 eventually bash -c "'$STACK' logs web 2>/dev/null | grep -q second"

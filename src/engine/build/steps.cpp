@@ -112,7 +112,11 @@ void change_config(StageRun& stage, const Instruction& in, image::ContainerDefau
     d.entrypoint = command_of(stage, in);
     if (!stage.cmd_set) d.cmd.clear();  // the base image's CMD goes with its entrypoint
   } else if (k == "EXPOSE") {
-    for (const std::string& word : expand_words(text, lookup, esc)) expose(stage, in, word);
+    // EXPOSE alone splits an expanded value again ("EXPOSE $PORTS" with PORTS="80 443").
+    for (const std::string& word : expand_words(text, lookup, esc)) {
+      for (const std::string& port : expand_words(word, [](std::string_view) { return std::nullopt; }, esc))
+        expose(stage, in, port);
+    }
   } else if (k == "VOLUME") {
     for (const std::string& v : in.json ? in.args : expand_words(text, lookup, esc)) {
       if (v.empty()) throw Error(stage.where(in) + "VOLUME specified can not be an empty string");
