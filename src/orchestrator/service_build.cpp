@@ -44,10 +44,32 @@ engine::build::BuildRequest service_build_request(const compose::Project& projec
 
 namespace {
 
+// build: keys the builder does not act on: said, so nobody believes a secret was mounted.
+std::vector<std::string> ignored_keys(const compose::BuildConfig& b) {
+  std::vector<std::string> keys;
+  const auto note = [&](bool set, const char* key) {
+    if (set) keys.push_back(key);
+  };
+  note(!b.ssh.empty(), "ssh");
+  note(!b.secrets.empty(), "secrets");
+  note(!b.cache_from.empty(), "cache_from");
+  note(!b.cache_to.empty(), "cache_to");
+  note(!b.additional_contexts.empty(), "additional_contexts");
+  note(!b.extra_hosts.empty(), "extra_hosts");
+  note(b.shm_size.has_value(), "shm_size");
+  note(!b.ulimits.empty(), "ulimits");
+  note(b.privileged, "privileged");
+  note(!b.isolation.empty(), "isolation");
+  note(!b.platforms.empty(), "platforms");
+  return keys;
+}
+
 engine::image::ImageEntry build_one(Context& ctx, const compose::Project& project, const compose::Service& service,
                                     const ServiceBuildOptions& options, const std::string& prefix) {
   const engine::build::BuildRequest request = service_build_request(project, service, options);
   const std::string& name = request.tags.front();
+  for (const std::string& key : ignored_keys(*service.build))
+    ctx.progress.warning("service \"" + service.name + "\": build." + key + " is not supported by this builder and is ignored");
   ctx.progress.event("Image", name, "Building");
   try {
     EngineBuildHost host(ctx, stdout, prefix);

@@ -191,6 +191,7 @@ services:
       context: ./web
       args:
         WORD: work
+      cache_from: ["type=local,src=/nowhere"]
     cgroup_parent: $PARENT
     network_mode: none
     stop_signal: SIGKILL
@@ -207,6 +208,7 @@ st build web
 check "stack build rebuilds with the file's args" [ "$rc" = 0 ]
 st build --no-cache
 check "stack build builds several services at once, each line prefixed" bash -c "[ $rc = 0 ] && grep -q '^web    | Step 3/4 : RUN' $TMP/out && grep -q '^worker | Step 3/4 : RUN' $TMP/out"
+check "an ignored build key is said" err_has 'service "worker": build.cache_from is not supported by this builder and is ignored'
 st up -d --build
 check "up --build recreates the service with the new image" [ "$rc" = 0 ]
 eventually bash -c "'$STACK' logs web 2>/dev/null | grep -q second"
