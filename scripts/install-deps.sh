@@ -25,6 +25,8 @@ PACKAGES=(
   python3 hyperfine procps bsdutils iproute2 curl
   # the DNS benchmark
   dnsperf
+  # examples/lnmp: debian:bookworm-slim made with debootstrap; its page rendered by chromium
+  debootstrap chromium
 )
 
 missing=()

@@ -1,5 +1,6 @@
 <?php
-// A tiny blog: lists the posts stored in MariaDB, creating the table on first visit.
+// A tiny blog: lists the posts stored in MariaDB and adds one from the form, creating
+// the table (and a first post) on the first visit.
 mysqli_report(MYSQLI_REPORT_ERROR | MYSQLI_REPORT_STRICT);
 
 $db = new mysqli(
@@ -19,6 +20,17 @@ if ((int)$db->query('SELECT COUNT(*) FROM posts')->fetch_row()[0] === 0) {
     $db->query("INSERT INTO posts (title) VALUES ('Hello from stack')");
 }
 
+if ($_SERVER['REQUEST_METHOD'] === 'POST') {
+    $title = trim((string)($_POST['title'] ?? ''));
+    if ($title !== '') {
+        $insert = $db->prepare('INSERT INTO posts (title) VALUES (?)');
+        $insert->bind_param('s', $title);
+        $insert->execute();
+    }
+    header('Location: /', true, 303);  // post, redirect, get: a reload does not post twice
+    exit;
+}
+
 $posts = $db->query('SELECT title, created_at FROM posts ORDER BY created_at DESC, id DESC');
 ?>
 <!doctype html>
@@ -31,6 +43,10 @@ $posts = $db->query('SELECT title, created_at FROM posts ORDER BY created_at DES
   <li><?= htmlspecialchars($post['title']) ?> <small><?= htmlspecialchars($post['created_at']) ?></small></li>
 <?php endforeach; ?>
 </ul>
+<form method="post" action="/">
+  <input name="title" placeholder="Title of a new post" required maxlength="200">
+  <button type="submit">Post</button>
+</form>
 <p>Served by PHP <?= PHP_VERSION ?>, MariaDB <?= htmlspecialchars($db->server_info) ?>.</p>
 </body>
 </html>
