@@ -41,6 +41,8 @@ echo "\$ stack ps"
 port=${LNMP_PORT:-8080}
 echo
 echo "\$ curl http://127.0.0.1:$port/"
+# --wait means running: nginx may take a moment more to listen.
+for _ in $(seq 60); do curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break; sleep 0.5; done
 curl -fsS "http://127.0.0.1:$port/"
 echo
 echo "The blog is up: http://127.0.0.1:$port/"

@@ -45,7 +45,7 @@ s up -d --wait --wait-timeout 600
 check "up -d --wait builds the three images and brings the blog up healthy" [ "$rc" = 0 ]
 s ps --format json
 check "db is healthy" grep -q '"Health":"healthy"' "$TMP/out"
-check "the page lists the first post, read from MariaDB" page_has "Hello from stack"
+check "the page lists the first post, read from MariaDB" eventually page_has "Hello from stack"
 check "posting through the form adds a post" post "Written by the e2e test"
 check "the new post is listed" page_has "Written by the e2e test"
 s restart php
@@ -69,6 +69,7 @@ check "the posts survive down and up (named volume)" eventually page_has "Writte
 s down -v -t 1
 s up -d --wait --wait-timeout 300
 check "down -v, then up -d again" [ "$rc" = 0 ]
+eventually page >/dev/null
 check "down -v removed the posts: only the first post again" bash -c "curl -fsS http://127.0.0.1:$LNMP_PORT/ | grep -q 'Hello from stack' && ! curl -fsS http://127.0.0.1:$LNMP_PORT/ | grep -q 'Written by the e2e test'"
 s down -v -t 1
 check "down -v at the end" [ "$rc" = 0 ]
