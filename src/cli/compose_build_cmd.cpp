@@ -28,10 +28,7 @@ void add_compose_build_command(CLI::App& app, const GlobalOptions& g, int& exit_
     orchestrator::ServiceBuildOptions options;
     options.no_cache = o->no_cache;
     options.pull = o->pull;
-    for (const std::string& e : o->build_args) {
-      const std::optional<std::string> kv = resolve_env_entry(e);
-      if (kv) options.build_args[kv->substr(0, kv->find('='))] = kv->substr(kv->find('=') + 1);
-    }
+    options.build_args = resolve_env_map(o->build_args);
     orchestrator::build_services(s.context(), s.project(), o->services, options);
     exit_code = 0;
   });

@@ -32,7 +32,8 @@ CLI::Option* add_number(CLI::App& cmd, const std::string& names, std::optional<T
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
 }
 
-// KEY=VAL entries into a map (later wins); a bare KEY is an empty value when allowed (--label).
+}  // namespace
+
 CLI::Option* add_map(CLI::App& cmd, const std::string& names, std::map<std::string, std::string>& into,
                      bool bare_key_allowed, const std::string& description) {
   const std::string flag = names.substr(names.rfind(',') + 1);
@@ -48,6 +49,8 @@ CLI::Option* add_map(CLI::App& cmd, const std::string& names, std::map<std::stri
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
+
+namespace {
 
 void add_process_flags(CLI::App& cmd, CreateRequest& r) {
   add_single(cmd, "--name", r.name, "Assign a name to the container");
@@ -235,6 +238,17 @@ std::optional<std::string> resolve_env_entry(const std::string& entry) {
   const char* value = std::getenv(entry.c_str());
   if (value == nullptr) return std::nullopt;
   return entry + "=" + value;
+}
+
+std::map<std::string, std::string> resolve_env_map(const std::vector<std::string>& entries) {
+  std::map<std::string, std::string> out;
+  for (const std::string& entry : entries) {
+    if (const std::optional<std::string> kv = resolve_env_entry(entry)) {
+      const size_t eq = kv->find('=');
+      out[kv->substr(0, eq)] = kv->substr(eq + 1);
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> read_env_file(const std::string& path) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,5 +58,12 @@ std::vector<std::string> read_env_file(const std::string& path);
 
 // "-e KEY": "KEY=<value from the environment>", or nullopt when KEY is unset; KEY=VAL as is.
 std::optional<std::string> resolve_env_entry(const std::string& entry);
+// --build-arg style entries through resolve_env_entry into a map (later wins, unset bare
+// keys left out).
+std::map<std::string, std::string> resolve_env_map(const std::vector<std::string>& entries);
+
+// KEY=VAL entries into a map (later wins); a bare KEY is an empty value when allowed (--label).
+CLI::Option* add_map(CLI::App& cmd, const std::string& names, std::map<std::string, std::string>& into,
+                     bool bare_key_allowed, const std::string& description);
 
 }  // namespace stack::cli

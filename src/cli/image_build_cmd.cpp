@@ -17,30 +17,10 @@ namespace {
 
 struct BuildFlags {
   std::string context, file, target;
-  std::vector<std::string> tags, build_args, labels;
+  std::vector<std::string> tags, build_args;
+  std::map<std::string, std::string> labels;
   bool no_cache = false, pull = false;
 };
-
-// "K=V", or "K" taken from this process's environment (left out when unset), as docker does.
-std::map<std::string, std::string> build_args(const std::vector<std::string>& entries) {
-  std::map<std::string, std::string> out;
-  for (const std::string& e : entries) {
-    const std::optional<std::string> kv = resolve_env_entry(e);
-    if (!kv) continue;
-    const size_t eq = kv->find('=');
-    out[kv->substr(0, eq)] = kv->substr(eq + 1);
-  }
-  return out;
-}
-
-std::map<std::string, std::string> labels(const std::vector<std::string>& entries) {
-  std::map<std::string, std::string> out;
-  for (const std::string& e : entries) {
-    const size_t eq = e.find('=');
-    out[e.substr(0, eq)] = eq == std::string::npos ? "" : e.substr(eq + 1);
-  }
-  return out;
-}
 
 engine::build::BuildRequest request_of(const BuildFlags& f) {
   namespace fs = std::filesystem;
@@ -53,8 +33,8 @@ engine::build::BuildRequest request_of(const BuildFlags& f) {
   } else if (!f.file.empty()) {
     r.dockerfile = fs::absolute(f.file).string();
   }
-  r.build_args = build_args(f.build_args);
-  r.labels = labels(f.labels);
+  r.build_args = resolve_env_map(f.build_args);
+  r.labels = f.labels;
   r.target = f.target;
   r.tags = f.tags;
   r.no_cache = f.no_cache;
@@ -71,7 +51,7 @@ void add_image_build_command(CLI::App& family, const GlobalOptions& g, int& exit
   add_list_option(*cmd, "-t,--tag", f->tags, "Name and optionally a tag (name:tag)");
   cmd->add_option("-f,--file", f->file, "Name of the Dockerfile (default: PATH/Dockerfile; - reads standard input)");
   add_list_option(*cmd, "--build-arg", f->build_args, "Set build-time variables (KEY=VALUE)");
-  add_list_option(*cmd, "--label", f->labels, "Set metadata for an image (KEY=VALUE)");
+  add_map(*cmd, "--label", f->labels, true, "Set metadata for an image (KEY=VALUE)");
   cmd->add_option("--target", f->target, "Set the target build stage to build");
   cmd->add_flag("--no-cache", f->no_cache, "Do not use cache when building the image");
   cmd->add_flag("--pull", f->pull, "Always attempt to pull a newer version of the image");

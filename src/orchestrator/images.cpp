@@ -79,8 +79,10 @@ std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, con
   if (!to_build.empty()) {
     std::vector<std::string> names;
     for (const auto& [ref, service] : to_build) names.push_back(service);
-    for (const auto& [service, image] : build_service_images(ctx, project, names, {}))
-      out.emplace(service_image(project, project.services.at(service)), for_container(ctx.images, service_image(project, project.services.at(service)), image));
+    for (const auto& [service, image] : build_service_images(ctx, project, names, {})) {
+      const std::string ref = service_image(project, project.services.at(service));
+      out.emplace(ref, for_container(ctx.images, ref, image));
+    }
   }
   std::map<std::string, std::future<engine::ImageForContainer>> pulls;
   for (const auto& [ref, why] : to_pull)

@@ -141,7 +141,7 @@ check "a missing COPY source is an error naming it" err_has "missing.txt"
 # heredocs, SHELL, HEALTHCHECK, ONBUILD, ADD from a URL (a server on loopback)
 mkdir -p "$TMP/www" "$TMP/more"
 echo "remote content" >"$TMP/www/remote.txt"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 python3 -m http.server --bind 127.0.0.1 --directory "$TMP/www" "$port" >/dev/null 2>&1 &
 http_pid=$!
 eventually bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null

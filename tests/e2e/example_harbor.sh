@@ -20,12 +20,11 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/stack-e2e-harbor.XXXXXX")
 export STACK_ROOT=$TMP/root STACK_RUN_ROOT=$TMP/run STACK_CONFIG_DIR=$TMP/config
 export PARENT=stack-e2e-harbor-$$  # no container of the test uses it; remove_test_containers reads it
 P=e2eharbor$$
-HARBOR_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export HARBOR_PORT
-REG=127.0.0.1:$HARBOR_PORT
-
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
+HARBOR_PORT=$(free_port)
+export HARBOR_PORT
+REG=127.0.0.1:$HARBOR_PORT
 
 cp -r "$SRC/examples/harbor" "$TMP/harbor"
 cd "$TMP/harbor" || exit 1

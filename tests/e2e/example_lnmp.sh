@@ -19,11 +19,10 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/stack-e2e-lnmp.XXXXXX")
 export STACK_ROOT=$TMP/root STACK_RUN_ROOT=$TMP/run
 P=e2elnmp$$
 export PARENT=stack-e2e-lnmp-$$  # no container of the test uses it; remove_test_containers reads it
-LNMP_PORT=${LNMP_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
-export LNMP_PORT
-
 # shellcheck source=tests/e2e/lib.sh
 source "$(dirname "$0")/lib.sh"
+LNMP_PORT=${LNMP_PORT:-$(free_port)}
+export LNMP_PORT
 
 # The project is a copy, so the test's own files (nothing here) never touch the source tree.
 cp -r "$SRC/examples/lnmp" "$TMP/lnmp"

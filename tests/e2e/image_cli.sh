@@ -32,8 +32,6 @@ trap cleanup EXIT
 # shellcheck source=tests/e2e/lib.sh
 source "$HERE/lib.sh"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 # start_registry NAME [htpasswd-file]: a registry on a free loopback port; sets PORT.
 start_registry() {
   local name=$1 auth=${2:-}

@@ -34,6 +34,8 @@ eventually() {  # eventually COMMAND...: polls for up to 10 s
   for _ in $(seq 200); do "$@" && return 0; sleep 0.05; done
   return 1
 }
+# free_port: a TCP port free on 127.0.0.1 right now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # make_busybox_rootfs DIR: a root filesystem of Debian's static busybox and its applets.
 make_busybox_rootfs() {
   local r=$1

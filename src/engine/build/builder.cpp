@@ -6,19 +6,16 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/strings.hpp"
 #include "base/utc_time.hpp"
 #include "engine/build/build_state.hpp"
+#include "engine/build/dockerfile_flags.hpp"
 #include "engine/image/digest.hpp"
 #include "engine/image/reference.hpp"
 #include "engine/image/store_index.hpp"
 
 namespace stack::engine::build {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-  return text;
-}
 
 Dockerfile read_dockerfile(const BuildRequest& request, std::string& name) {
   if (!request.dockerfile_text.empty()) {
@@ -34,7 +31,7 @@ Dockerfile read_dockerfile(const BuildRequest& request, std::string& name) {
 
 // The index of the stage a name or number refers to, or -1 (an image reference then).
 int stage_index(const Dockerfile& file, const std::string& ref, size_t before) {
-  const std::string name = lower(ref);
+  const std::string name = base::to_lower(ref);
   for (size_t i = 0; i < before && i < file.stages.size(); ++i) {
     if (!file.stages[i].name.empty() && file.stages[i].name == name) return static_cast<int>(i);
   }
@@ -43,14 +40,6 @@ int stage_index(const Dockerfile& file, const std::string& ref, size_t before) {
     if (n < before) return static_cast<int>(n);
   }
   return -1;
-}
-
-std::string flag_value(const Instruction& in, const std::string& name) {
-  const std::string prefix = "--" + name + "=";
-  for (const std::string& f : in.flags) {
-    if (f.rfind(prefix, 0) == 0) return f.substr(prefix.size());
-  }
-  return {};
 }
 
 // Global ARGs: their values for FROM lines (build args over defaults).
@@ -82,7 +71,7 @@ std::vector<size_t> needed_stages(const Dockerfile& file, size_t target) {
     const Stage& stage = file.stages[i];
     if (int from = stage_index(file, stage.base, i); from >= 0) needed.insert(static_cast<size_t>(from));
     for (const Instruction& in : stage.instructions) {
-      const std::string from_flag = flag_value(in, "from");
+      const std::string from_flag = flag_value(in.flags, "from");
       if ((in.keyword == "COPY" || in.keyword == "ADD") && !from_flag.empty()) {
         if (int s = stage_index(file, from_flag, i); s >= 0) needed.insert(static_cast<size_t>(s));
       }
@@ -94,7 +83,7 @@ std::vector<size_t> needed_stages(const Dockerfile& file, size_t target) {
 size_t target_stage(const Dockerfile& file, const std::string& target) {
   if (target.empty()) return file.stages.size() - 1;
   for (size_t i = 0; i < file.stages.size(); ++i) {
-    if (file.stages[i].name == lower(target)) return i;
+    if (file.stages[i].name == base::to_lower(target)) return i;
   }
   throw Error("failed to reach build target " + target + " in Dockerfile");
 }
@@ -113,7 +102,7 @@ ImageState from_state(BuildRun& run, const Dockerfile& file, size_t index, const
   if (const int from = stage_index(file, base, index); from >= 0) {
     state = run.finished.at(std::to_string(from));
     state.config.config.onbuild.clear();
-  } else if (lower(base) == "scratch") {
+  } else if (base::to_lower(base) == "scratch") {
     state.key = BuildCache::key("", "scratch");
   } else {
     const image::ImageEntry entry = run.host.base_image(base, run.request.pull);

@@ -4,13 +4,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <random>
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/strings.hpp"
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/build/build_state.hpp"
@@ -18,6 +17,7 @@
 #include "engine/build/ignore.hpp"
 #include "engine/build/scratch_root.hpp"
 #include "engine/image/http.hpp"
+#include "engine/image/scratch_files.hpp"
 #include "engine/runtime/paths_in_root.hpp"
 #include "engine/runtime/users.hpp"
 
@@ -111,13 +111,9 @@ bool is_url(const std::string& s) { return s.rfind("http://", 0) == 0 || s.rfind
 struct Source {
   std::unique_ptr<ScratchRoot> view;  // another stage's or image's root
   std::string dir;                    // a directory of the host (context or scratch)
-  std::string scratch;                // removed afterwards
+  image::ScratchFiles scratch;         // scratch.dir: removed afterwards
   UniqueFd fd;
   std::string identity;  // what besides the content the cache key needs
-  ~Source() {
-    std::error_code ec;
-    if (!scratch.empty()) std::filesystem::remove_all(scratch, ec);
-  }
 };
 
 void open_dir(Source& src, const std::string& dir) {
@@ -129,8 +125,9 @@ void open_dir(Source& src, const std::string& dir) {
 // Heredoc sources and URLs become files in a scratch directory; the names they get are
 // what the sources list then says.
 void fetch_into_scratch(StageRun& stage, const Instruction& in, std::vector<std::string>& sources, Source& src) {
-  src.scratch = stage.build.store.tmp_dir() + "/build-src-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
-  std::filesystem::create_directories(src.scratch);
+  const std::string dir = image::scratch_path(stage.build.store, "build-src");
+  std::filesystem::create_directories(dir);
+  src.scratch.dir = dir;
   for (std::string& s : sources) {
     if (s.rfind("<<", 0) == 0) {
       const std::string name = s.substr(s.find_first_not_of("<-\"'"));
@@ -138,7 +135,7 @@ void fetch_into_scratch(StageRun& stage, const Instruction& in, std::vector<std:
       auto doc = std::find_if(in.heredocs.begin(), in.heredocs.end(), [&](const Heredoc& h) { return h.name == bare; });
       if (doc == in.heredocs.end()) throw Error(stage.where(in) + "no heredoc named " + bare);
       const std::string content = doc->expand ? expand_word(doc->content, stage.lookup(), '\0') : doc->content;
-      std::ofstream(src.scratch + "/" + bare, std::ios::binary) << content;
+      std::ofstream(dir + "/" + bare, std::ios::binary) << content;
       src.identity += "heredoc " + bare + "\n";
       s = bare;
     } else if (is_url(s)) {
@@ -149,7 +146,7 @@ void fetch_into_scratch(StageRun& stage, const Instruction& in, std::vector<std:
       if (name.empty()) name = "index.html";
       image::HttpRequest request;
       request.url = s;
-      request.output_file = src.scratch + "/" + name;
+      request.output_file = dir + "/" + name;
       request.follow_redirects = true;
       stage.build.host.say("Downloading " + s);
       const image::HttpResponse response = image::http_perform(request);
@@ -169,7 +166,7 @@ std::unique_ptr<Source> open_source(StageRun& stage, const Instruction& in, cons
     if (!std::all_of(sources.begin(), sources.end(), [](const std::string& s) { return s.rfind("<<", 0) == 0 || is_url(s); }))
       throw Error(stage.where(in) + "heredoc or URL sources cannot be mixed with files of the build context");
     fetch_into_scratch(stage, in, sources, *src);
-    open_dir(*src, src->scratch);
+    open_dir(*src, src->scratch.dir);
     return src;
   }
   if (f.from.empty()) {
@@ -178,9 +175,7 @@ std::unique_ptr<Source> open_source(StageRun& stage, const Instruction& in, cons
   }
   BuildRun& run = stage.build;
   std::vector<std::string> lowers;
-  std::string from = f.from;
-  std::transform(from.begin(), from.end(), from.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (auto it = run.finished.find(from); it != run.finished.end()) {
+  if (auto it = run.finished.find(base::to_lower(f.from)); it != run.finished.end()) {
     lowers = it->second.lower_dirs(run.store);
     src->identity = "stage " + it->second.key;
   } else {
@@ -203,7 +198,7 @@ bool apply_copy(StageRun& stage, const Instruction& in) {
   const std::string dest = destination(stage, words.back());
   words.pop_back();
   std::unique_ptr<Source> src = open_source(stage, in, flags, words);
-  const IgnoreRules ignore = ignore_rules(flags.from.empty() && src->scratch.empty() ? src->dir : "", flags.excludes);
+  const IgnoreRules ignore = ignore_rules(flags.from.empty() && src->scratch.dir.empty() ? src->dir : "", flags.excludes);
   const std::vector<std::string> matched = match_sources(src->fd.get(), words, ignore, in.keyword);
   std::string key_text = in.keyword + "\n" + dest + "\n" + flags.chown + "\n" + flags.chmod + "\n" + src->identity + "\n" +
                          content_digest(src->fd.get(), matched, ignore);

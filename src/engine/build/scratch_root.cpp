@@ -4,18 +4,18 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <random>
 
 #include "base/error.hpp"
 #include "base/syscall_error.hpp"
 #include "engine/image/layer_diff.hpp"
+#include "engine/image/scratch_files.hpp"
 #include "engine/runtime/overlay.hpp"
 
 namespace stack::engine::build {
 
 ScratchRoot::ScratchRoot(const image::ImageStore& store, const std::vector<std::string>& lower_dirs)
     : store_(store),
-      dir_(store.tmp_dir() + "/build-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}())) {
+      dir_(image::scratch_path(store, "build")) {
   std::filesystem::create_directories(dir_ + "/upper");
   std::filesystem::create_directories(dir_ + "/work");
   if (lower_dirs.empty()) {

@@ -4,6 +4,7 @@
 
 #include "base/duration.hpp"
 #include "base/error.hpp"
+#include "base/strings.hpp"
 #include "base/utc_time.hpp"
 #include "engine/build/build_state.hpp"
 
@@ -37,8 +38,7 @@ void expose(StageRun& stage, const Instruction& in, const std::string& word) {
   std::string ports = word, proto = "tcp";
   if (const size_t slash = word.find('/'); slash != std::string::npos) {
     ports = word.substr(0, slash);
-    proto = word.substr(slash + 1);
-    std::transform(proto.begin(), proto.end(), proto.begin(), [](unsigned char c) { return std::tolower(c); });
+    proto = base::to_lower(word.substr(slash + 1));
   }
   if (proto != "tcp" && proto != "udp" && proto != "sctp") throw Error(stage.where(in) + "invalid proto: " + proto);
   const size_t dash = ports.find('-');

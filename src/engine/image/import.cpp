@@ -7,7 +7,6 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <random>
 
 #include "base/error.hpp"
 #include "base/utc_time.hpp"
@@ -22,10 +21,6 @@
 namespace stack::engine::image {
 namespace {
 
-std::string scratch_name(const ImageStore& store) {
-  std::random_device rd;
-  return store.tmp_dir() + "/import-" + std::to_string(::getpid()) + "-" + std::to_string(rd());
-}
 
 }  // namespace
 
@@ -38,7 +33,7 @@ ImageEntry import_image(const ImageStore& store, int in_fd, const ImportOptions&
 
   base::FileLock lock = store.lock_for_adding();
   ScratchFiles scratch;
-  const std::string base = scratch_name(store);
+  const std::string base = scratch_path(store, "import");
   scratch.blob = base + ".tar";
   scratch.dir = base + ".d";
   UniqueFd blob(::open(scratch.blob.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));

@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <map>
-#include <random>
 #include <vector>
 
 #include "base/error.hpp"
@@ -157,8 +156,7 @@ void write_diff_tar(const std::string& upper, int fd) { DiffWriter(upper, fd).ru
 std::optional<LayerRecord> commit_diff(const ImageStore& store, const std::string& upper) {
   if (sorted_names(upper).empty()) return std::nullopt;
   ScratchFiles scratch;
-  const std::string base =
-      store.tmp_dir() + "/diff-" + std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}());
+  const std::string base = scratch_path(store, "diff");
   scratch.blob = base + ".tar";
   scratch.dir = base + ".d";
   UniqueFd blob(::open(scratch.blob.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644));

@@ -3,10 +3,23 @@
 // cleared the name.
 #pragma once
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <random>
 #include <string>
+#include <string_view>
+
+#include "engine/image/store.hpp"
 
 namespace stack::engine::image {
+
+// A fresh name in the store's tmp/ ("<tmp>/<kind>-<pid>-<random>"): unique among
+// concurrent commands and among the threads of one (parallel builds).
+inline std::string scratch_path(const ImageStore& store, std::string_view kind) {
+  return store.tmp_dir() + "/" + std::string(kind) + "-" + std::to_string(::getpid()) + "-" +
+         std::to_string(std::random_device{}());
+}
 
 struct ScratchFiles {
   std::string blob, dir;
