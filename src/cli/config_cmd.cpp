@@ -68,10 +68,10 @@ std::string render(const compose::Project& p, const ConfigOptions& o) {
       if (it == p.services.end()) throw Error("no such service: " + name);
       out += name + " " + compose::service_config_hash(it->second) + "\n";
     }
-  } else if (o.format == "json") {
-    out = compose::emit_json(compose::encode_project(p)) + "\n";
   } else {
-    out = compose::emit_yaml(compose::encode_project(p));
+    compose::Node model = compose::encode_project(p);
+    if (!o.no_interpolate) compose::escape_dollars(model);
+    out = o.format == "json" ? compose::emit_json(model) + "\n" : compose::emit_yaml(model);
   }
   return out;
 }

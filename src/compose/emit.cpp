@@ -211,4 +211,17 @@ std::string emit_json(const Node& root, bool pretty) {
   return std::move(w.out);
 }
 
+void escape_dollars(Node& root) {
+  if (root.is_scalar()) {
+    std::string out;
+    for (char c : root.value) {
+      out += c;
+      if (c == '$') out += '$';
+    }
+    root.value = std::move(out);
+  }
+  for (Node& item : root.items) escape_dollars(item);
+  for (Entry& e : root.entries) escape_dollars(e.value);
+}
+
 }  // namespace stack::compose

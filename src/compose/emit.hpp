@@ -29,4 +29,9 @@ namespace stack::compose {
 std::string emit_yaml(const Node& root);
 std::string emit_json(const Node& root, bool pretty = true);
 
+// The interpolated model made loadable again, as compose prints it: every `$` in a scalar
+// value doubled (`$$`), so reading the output back does not interpolate what already was.
+// Keys are left alone (compose does too).
+void escape_dollars(Node& root);
+
 }  // namespace stack::compose

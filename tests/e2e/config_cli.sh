@@ -206,6 +206,16 @@ expect "an unknown flag exits 1" [ "$rc" = 1 ]
 run "$TMP/proj" -- version
 expect "version prints the version" grep -q '^stack version v' "$TMP/out"
 
+mkdir -p "$TMP/dollar"
+printf 'services:\n  app:\n    image: busybox\n    command: echo $$HOME ${TAG:-1}\n' >"$TMP/dollar/compose.yaml"
+run "$TMP/dollar" -- config
+expect "config prints a literal \$ doubled, so the output loads back" grep -qF -- '- $$HOME' "$TMP/out"
+cp "$TMP/out" "$TMP/dollar/printed.yaml"
+run "$TMP/dollar" -- -f printed.yaml config
+expect "the printed model loads back to the same text" diff -q "$TMP/out" "$TMP/dollar/printed.yaml"
+run "$TMP/dollar" -- config --no-interpolate
+expect "--no-interpolate prints the file's text as it is" grep -qF -- '- $$HOME' "$TMP/out"
+
 mkdir -p "$TMP/cycle"
 cat >"$TMP/cycle/compose.yaml" <<'YAML'
 services:

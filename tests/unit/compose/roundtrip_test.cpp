@@ -64,3 +64,26 @@ TEST_CASE("config output of a project using most keys loads back to the same pro
   // Printing twice gives the same text: the output is a fixed point.
   CHECK(emit_yaml(encode_project(reload(dir, yaml))) == yaml);
 }
+
+TEST_CASE("config output with literal dollars loads back once they are doubled", "[roundtrip]") {
+  const std::string text =
+      "name: money\n"
+      "services:\n"
+      "  app:\n"
+      "    image: busybox\n"
+      "    command: [\"sh\", \"-c\", \"echo $$HOME costs $${PRICE}\"]\n"
+      "    environment:\n"
+      "      PASSWORD: 'pa$$word'\n";
+  Project first = reload("/tmp", text);
+  REQUIRE(first.services.at("app").command.has_value());
+  REQUIRE(first.services.at("app").command->size() == 3);
+  CHECK(first.services.at("app").command->at(2) == "echo $HOME costs ${PRICE}");
+  Node model = encode_project(first);
+  escape_dollars(model);
+  const std::string yaml = emit_yaml(model);
+  INFO(yaml);
+  CHECK(yaml.find("echo $$HOME costs $${PRICE}") != std::string::npos);
+  CHECK(yaml.find("pa$$word") != std::string::npos);
+  check_same(first, reload("/tmp", yaml));
+  check_same(first, reload("/tmp", emit_json(model)));
+}
