@@ -1,81 +1,119 @@
 #!/usr/bin/env bash
-# Benchmark: the embedded DNS server (stack-dns) answering a service name.
+# Benchmark: the embedded DNS answering a service name, from inside a container's network
+# namespace, beside docker's embedded DNS (in dockerd) and podman's aardvark-dns.
 #
-#   bench/dns.sh [STACK_DNS_BIN]   (default: build/default/stack-dns)
+#   bench/dns.sh [STACK_BIN]   (default: build/default/stack; stack-shim, stack-dns next to it)
 #
-# Runs inside a network namespace of its own (re-executes itself under `unshare --net`):
-# gateway 10.213.7.1/24 on lo, one network record with a service "web" of 3 replicas
-# (state files saying "running"), no upstream. Cases, with dnsperf:
-#   saturated   max queries/s (2 dnsperf threads, 4 clients, 200 outstanding; a single
-#               dnsperf thread saturates before the server does)   budget >= 100000
-#   paced       average latency at -Q 2000 queries/s                   budget <  50 us
-# Then the server's RSS from /proc/PID/status (budget 4 MiB).
-# Prints a table; exits 1 when a budget is missed. DURATION (default 10 s) per case.
-# docker / podman (embedded DNS, aardvark-dns) are not measured here yet.
+# For each engine: a network, three busybox containers with the alias "web", and a client
+# container; dnsperf (Debian's) runs in the client's network namespace (nsenter) against
+# the nameserver of the client's /etc/resolv.conf, asking "web A" (answered by the
+# engine, nothing forwarded):
+#   saturated   queries/s with 2 dnsperf threads, 4 clients, 200 outstanding (budget >= 100000)
+#   paced       average latency at 2000 queries/s                          (budget < 50 us)
+# Then the server's RSS (stack-dns, aardvark-dns; docker's lives inside dockerd) (budget 4 MiB).
+# DURATION seconds per case (default 10). Peers as bench/lib.sh prepares them; one that
+# cannot run is skipped with the reason. Exits 1 when stack misses a budget or fails.
 set -euo pipefail
 
-DNS=$(realpath "${1:-build/default/stack-dns}")
+STACK=$(realpath "${1:-build/default/stack}")
 DURATION=${DURATION:-10}
-QPS_BUDGET=100000
-LATENCY_BUDGET_US=50
-RSS_BUDGET_KB=4096
+HERE=$(dirname "$(realpath "$0")")
+IMAGE=stk-bench-busybox:1
+NET=stkbenchdns
 
-[[ -x $DNS ]] || { echo "stack-dns binary not found: $DNS" >&2; exit 2; }
-[[ $(id -u) == 0 ]] || { echo "needs root (network namespace, port 53)" >&2; exit 2; }
-command -v dnsperf >/dev/null || { echo "dnsperf is not installed (scripts/install-deps.sh)" >&2; exit 2; }
+# shellcheck source=bench/lib.sh
+source "$HERE/lib.sh"
+bench_containers dns busybox dnsperf nsenter
 
-if [[ -z ${STT_DNS_BENCH_NETNS:-} ]]; then
-  exec unshare --net env STT_DNS_BENCH_NETNS=1 "$0" "$DNS"
-fi
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/stack-bench-dns.XXXXXX")
-PID=
-cleanup() {
-  [[ -n $PID ]] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-  rm -rf "$WORK"
+names=(stkbench-web1 stkbench-web2 stkbench-web3 stkbench-client)
+bench_cleanup() {
+  "$STACK" container rm -f "${names[@]}" >/dev/null 2>&1 || true
+  "$STACK" network rm "$NET" >/dev/null 2>&1 || true
+  local p
+  for p in docker podman; do
+    command -v "$p" >/dev/null || continue
+    "$p" rm -f "${names[@]}" >/dev/null 2>&1 || true
+    "$p" network rm "$NET" >/dev/null 2>&1 || true
+    "$p" rmi "$IMAGE" >/dev/null 2>&1 || true
+  done
+  return 0
 }
-trap cleanup EXIT
 
-ip link set lo up
-ip addr add 10.213.7.1/24 dev lo
-
-# The records, as the writer functions of src/net/dns/records.hpp lay them out.
-NET=$WORK/run/dns/networks/stt-bench
-mkdir -p "$NET"
-echo '{"name": "stt-bench", "gateway": "10.213.7.1", "subnet": "10.213.7.0/24", "internal": false}' >"$NET/network.json"
-for i in 1 2 3; do
-  mkdir -p "$WORK/root/containers/c$i"
-  echo '{"id": "c'$i'", "status": "running"}' >"$WORK/root/containers/c$i/state.json"
-  echo '{"container": "c'$i'", "names": ["web", "bench-web-'$i'"], "ipv4": "10.213.7.'$((i + 1))'", "ipv6": "",
-    "state": "'"$WORK/root/containers/c$i/state.json"'"}' >"$NET/c$i.json"
-done
-: >"$WORK/resolv.conf"  # no upstream: nothing leaves the namespace
-
-"$DNS" --run-root "$WORK/run" --upstream-file "$WORK/resolv.conf" 2>"$WORK/dns.log" &
-PID=$!
-echo "web A" >"$WORK/queries"
-for _ in $(seq 100); do
-  dnsperf -s 10.213.7.1 -d "$WORK/queries" -n 1 >/dev/null 2>&1 && break
-  sleep 0.05
-done
+# setup KIND CLI...: the network, three "web" replicas and the client; prints the client's
+# pid and nameserver. (stack's container commands are under `stack container`.)
+setup() {
+  local kind=$1 i pid
+  shift
+  local net=("$@" network) ctr=("$@")
+  [[ $kind == stack ]] && ctr+=(container)
+  "${net[@]}" create "$NET" >/dev/null
+  for i in 1 2 3; do
+    "${ctr[@]}" run -d --name "stkbench-web$i" --network "$NET" --network-alias web "$IMAGE" sleep 600 >/dev/null
+  done
+  "${ctr[@]}" run -d --name stkbench-client --network "$NET" "$IMAGE" sleep 600 >/dev/null
+  pid=$("${ctr[@]}" inspect -f '{{.State.Pid}}' stkbench-client)
+  echo "$pid $(awk '/^nameserver/ {print $2; exit}' "/proc/$pid/root/etc/resolv.conf")"
+}
 
 # field KEY FILE: the first word after KEY in dnsperf's report.
 field() { awk -v key="$1" 'i = index($0, key) { split(substr($0, i + length(key)), w, " "); print w[1]; exit }' "$2"; }
-dnsperf -s 10.213.7.1 -d "$WORK/queries" -l "$DURATION" -c 4 -T 2 -q 200 >"$WORK/saturated" 2>&1
-dnsperf -s 10.213.7.1 -d "$WORK/queries" -l "$DURATION" -Q 2000 >"$WORK/paced" 2>&1
-QPS=$(field "Queries per second:" "$WORK/saturated")
-LOST=$(field "Queries lost:" "$WORK/saturated" || true)
-LAT_S=$(field "Average Latency (s):" "$WORK/paced")
-RSS_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$PID/status")
-LAT_US=$(awk -v s="${LAT_S%%,*}" 'BEGIN { printf "%.1f", s * 1000000 }')
 
-verdict() { if eval "$1"; then echo ok; else echo MISSED; fi; }
-V_QPS=$(verdict "(( ${QPS%%.*} >= QPS_BUDGET ))")
-V_LAT=$(verdict "awk -v l=$LAT_US -v b=$LATENCY_BUDGET_US 'BEGIN { exit !(l < b) }'")
-V_RSS=$(verdict "(( RSS_KB < RSS_BUDGET_KB ))")
-printf '%-34s %14s %12s %8s\n' "case" "stack-dns" "budget" ""
-printf '%-34s %14s %12s %8s\n' "saturated (queries/s)" "${QPS%%.*}" ">= $QPS_BUDGET" "$V_QPS"
-printf '%-34s %14s %12s %8s\n' "paced 2000 q/s (avg latency, us)" "$LAT_US" "< $LATENCY_BUDGET_US" "$V_LAT"
-printf '%-34s %14s %12s %8s\n' "RSS after the runs (KiB)" "$RSS_KB" "< $RSS_BUDGET_KB" "$V_RSS"
-echo "(lost in the saturated run: ${LOST:-?}; docker and podman are not compared here yet)"
-[[ "$V_QPS$V_LAT$V_RSS" != *MISSED* ]]
+# measure NAME PID SERVER: sets qps[NAME] and lat[NAME] (us) from two dnsperf runs.
+declare -A qps lat rss
+measure() {
+  local name=$1 pid=$2 server=$3
+  echo "web A" >"$WORK/queries"
+  for _ in $(seq 100); do  # until the server answers
+    nsenter -t "$pid" -n dnsperf -s "$server" -d "$WORK/queries" -n 1 2>&1 | grep -q 'Queries completed: *1 ' && break
+    sleep 0.1
+  done
+  nsenter -t "$pid" -n dnsperf -s "$server" -d "$WORK/queries" -l "$DURATION" -c 4 -T 2 -q 200 >"$WORK/$name.sat" 2>&1
+  nsenter -t "$pid" -n dnsperf -s "$server" -d "$WORK/queries" -l "$DURATION" -Q 2000 >"$WORK/$name.paced" 2>&1
+  local q l
+  q=$(field "Queries per second:" "$WORK/$name.sat")
+  l=$(field "Average Latency (s):" "$WORK/$name.paced")
+  qps[$name]=${q%%.*}
+  lat[$name]=$(awk -v s="${l%%,*}" 'BEGIN { printf "%.1f", s * 1000000 }')
+  local lost
+  lost=$(field "Queries lost:" "$WORK/$name.sat" || true)
+  bench_note "$name: lost in the saturated run: ${lost:-?}; answered with $(field "Response codes:" "$WORK/$name.sat" || true)"
+}
+
+make_busybox_rootfs "$WORK/busybox"
+tar -C "$WORK/busybox" -c . | "$STACK" image import -c 'CMD ["sh"]' - "$IMAGE" >/dev/null
+
+read -r pid server < <(setup stack "$STACK") || { echo "stack setup failed" >&2; exit 1; }
+measure stack "$pid" "$server"
+rss[stack]=$(rss_kb "$(cat "$STACK_RUN_ROOT/dns/lock")")
+bench_cleanup
+
+prepare_peers
+for p in docker podman; do
+  qps[$p]=- lat[$p]=- rss[$p]=-
+  cli=("$p")
+  [[ $p == podman ]] && cli=(podman --runtime runc)
+  if ! peer_ok "$p"; then bench_note "$p: does not run here, skipped"; continue; fi
+  if ! peer_import "$p" "$WORK/busybox" "$IMAGE" 2>"$WORK/$p.err" ||
+     ! read -r pid server < <(setup "$p" "${cli[@]}" 2>"$WORK/$p.err"); then
+    bench_note "$p: setup failed, skipped: $(head -c 160 "$WORK/$p.err" | tr '\n' ' ')"
+    continue
+  fi
+  # A peer without an embedded DNS server would send the queries to the host's upstream
+  # resolvers: never load them, skip instead.
+  if grep -qE "^nameserver[[:space:]]+$server\$" /etc/resolv.conf; then
+    bench_note "$p: its containers ask the host's upstream resolver $server (no embedded DNS), skipped"
+    bench_cleanup
+    continue
+  fi
+  measure "$p" "$pid" "$server"
+  [[ $p == podman ]] && rss[podman]=$(rss_kb $(pgrep -x aardvark-dns))
+  bench_cleanup
+done
+
+bench_row_higher "saturated (queries/s)" "${qps[stack]}" "${qps[docker]}" "${qps[podman]}" ">= 100000"
+bench_row "paced 2000 q/s, average latency (us)" "${lat[stack]}" "${lat[docker]}" "${lat[podman]}" "< 50"
+bench_row "DNS server RSS (KiB)" "${rss[stack]}" "${rss[docker]}" "${rss[podman]}" "< 4096"
+bench_note "docker's embedded DNS runs inside dockerd: no RSS of its own to show"
+bench_note "dnsperf in the client container's network namespace; $DURATION s per case"
+bench_print "embedded DNS (bench/dns.sh)"
+exit "$BENCH_STATUS"

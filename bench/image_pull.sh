@@ -8,8 +8,8 @@
 # Debian's docker-registry started on a free loopback port. Timed (hyperfine, median of
 # RUNS runs, default 5), each run from an empty store:
 #   stack image pull    (budget: at least as fast as docker pull)
-#   docker pull         (Debian's docker.io; dockerd started if needed, see peers.sh)
-#   skopeo copy         to a directory (Debian's skopeo), which only downloads and verifies
+#   docker pull, podman pull   (Debian's, as bench/lib.sh prepares them)
+#   skopeo copy         to a directory (Debian's skopeo), which only downloads and verifies (a note)
 # A peer that cannot run is skipped with the reason. Prints a table; exits 1 when stack
 # is slower than docker or fails.
 set -euo pipefail
@@ -24,16 +24,16 @@ for tool in hyperfine docker-registry python3 curl; do
   command -v "$tool" >/dev/null || { echo "$tool is not installed (scripts/install-deps.sh)" >&2; exit 2; }
 done
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/stack-bench-pull.XXXXXX")
-export STACK_ROOT=$WORK/root STACK_RUN_ROOT=$WORK/run
+# shellcheck source=bench/lib.sh
+source "$HERE/lib.sh"
+bench_init pull
 registry_pid=""
-cleanup() {
-  [[ -z $registry_pid ]] || { kill "$registry_pid"; wait "$registry_pid" 2>/dev/null; }
+bench_cleanup() {
+  [[ -z $registry_pid ]] || { kill "$registry_pid"; wait "$registry_pid" 2>/dev/null || true; }
   docker rmi -f "$IMAGE" >/dev/null 2>&1 || true
-  declare -F stop_dockerd >/dev/null && stop_dockerd
-  rm -rf "$WORK"
+  podman rmi -f "$IMAGE" >/dev/null 2>&1 || true
+  return 0
 }
-trap cleanup EXIT
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 IMAGE=127.0.0.1:$PORT/bench/pull:1
@@ -53,59 +53,32 @@ python3 "$HERE/make_pull_image.py" "$WORK/image.tar" "$IMAGE"
 "$STACK" image push -q "$IMAGE" >/dev/null
 size_mb=$(du -sm "$WORK/registry" | cut -f1)
 
-# median_ms NAME -- hyperfine arguments...: the median of hyperfine's runs, in ms.
-median_ms() {
-  local json=$WORK/$1.json
-  shift
-  hyperfine -r "$RUNS" --export-json "$json" "$@" >/dev/null 2>&1 || return 1
-  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print("%.0f" % (r[0]["median"] * 1000))' "$json"
-}
-
-rows=()
-row() { rows+=("$(printf '%-24s %10s  %s' "$1" "$2" "$3")"); }
-
-stack_ms=$(median_ms stack --prepare "rm -rf $WORK/cold" \
-  "STACK_ROOT=$WORK/cold $STACK image pull -q $IMAGE") || { echo "stack image pull failed" >&2; exit 1; }
+declare -A pull=([docker]=- [podman]=-)
+pull[stack]=$(median_ms stack "$RUNS" --prepare "rm -rf $WORK/cold" \
+  "env STACK_ROOT=$WORK/cold $STACK image pull -q $IMAGE") || { echo "stack image pull failed" >&2; exit 1; }
 rm -rf "$WORK/cold"
 
-# shellcheck source=bench/peers.sh
-source "$HERE/peers.sh"
 prepare_peers skopeo
-docker_ms=""
-if docker info >/dev/null 2>&1; then
-  if docker_ms=$(median_ms docker --prepare "sh -c 'docker rmi -f $IMAGE >/dev/null 2>&1; true'" "docker pull -q $IMAGE"); then
-    row "docker pull" "$docker_ms" ""
-  else
-    docker_ms=""
-    row "docker pull" "-" "skipped: docker pull failed"
-  fi
+if peer_ok docker; then
+  pull[docker]=$(median_ms docker "$RUNS" --prepare "sh -c 'docker rmi -f $IMAGE >/dev/null 2>&1; true'" \
+    "docker pull -q $IMAGE") || { pull[docker]=-; bench_note "docker pull failed: $(tail -c 160 "$WORK/docker.hf.err")"; }
 else
-  row "docker pull" "-" "skipped: docker is not installed or dockerd does not start"
+  bench_note "docker: does not run here, skipped"
 fi
-if command -v skopeo >/dev/null; then
-  if ms=$(median_ms skopeo --prepare "rm -rf $WORK/skopeo" \
-    "skopeo copy -q --src-tls-verify=false docker://$IMAGE dir:$WORK/skopeo"); then
-    row "skopeo copy (to a dir)" "$ms" "downloads and verifies only"
-  else
-    row "skopeo copy (to a dir)" "-" "skipped: skopeo copy failed"
-  fi
+if peer_ok podman; then
+  pull[podman]=$(median_ms podman "$RUNS" --prepare "sh -c 'podman rmi -f $IMAGE >/dev/null 2>&1; true'" \
+    "podman --runtime runc pull -q --tls-verify=false $IMAGE") || { pull[podman]=-; bench_note "podman pull failed"; }
 else
-  row "skopeo copy (to a dir)" "-" "skipped: not installed"
+  bench_note "podman: does not run here, skipped"
+fi
+if command -v skopeo >/dev/null &&
+   ms=$(median_ms skopeo "$RUNS" --prepare "rm -rf $WORK/skopeo" "skopeo copy -q --src-tls-verify=false docker://$IMAGE dir:$WORK/skopeo"); then
+  bench_note "skopeo copy to a directory (downloads and verifies only, unpacks nothing): $ms ms"
 fi
 
-verdict=0
-if [[ -z $docker_ms ]]; then
-  note="no docker to compare with"
-elif ((stack_ms <= docker_ms)); then
-  note="ok: at least as fast as docker"
-else
-  note="OVER: slower than docker"
-  verdict=1
-fi
-rows=("$(printf '%-24s %10s  %s' "stack image pull" "$stack_ms" "$note")" "${rows[@]}")
-
-echo "pull of a ${size_mb} MB image in 5 layers from a loopback registry into an empty store"
-printf '%-24s %10s  %s\n' "case" "median ms" "verdict"
-printf '%s\n' "${rows[@]}"
-echo "($RUNS runs each; $(nproc) cores; kernel $(uname -r))"
-exit $verdict
+budget=-
+[[ ${pull[docker]} != - ]] && budget="<= ${pull[docker]}"
+bench_row "pull, ${size_mb} MB in 5 layers, empty store (ms)" "${pull[stack]}" "${pull[docker]}" "${pull[podman]}" "$budget"
+bench_note "from Debian's docker-registry on loopback; median of $RUNS runs; budget: at least as fast as docker"
+bench_print "image pull (bench/image_pull.sh)"
+exit "$BENCH_STATUS"
