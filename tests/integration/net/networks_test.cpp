@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/core.h>
+
 #include "net/container_network.hpp"
 #include "net/netlink.hpp"
 #include "net/network_records.hpp"
@@ -23,13 +25,17 @@ using namespace stack::net;
 
 namespace {
 
+// A new temporary directory (initialized as a member, so `root` and `run_root` below see it:
+// member initializers run before a constructor's body).
+std::string make_temp_dir() {
+  std::string pattern = (fs::temp_directory_path() / "stack-net-it-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp " + pattern);
+  return pattern;
+}
+
 struct Roots {
-  Roots() {
-    std::string pattern = (fs::temp_directory_path() / "stack-net-it-XXXXXX").string();
-    base = ::mkdtemp(pattern.data());
-  }
   ~Roots() { fs::remove_all(base); }
-  std::string base;
+  std::string base = make_temp_dir();
   std::string root = base + "/root";
   std::string run_root = base + "/run";
 
@@ -126,7 +132,9 @@ void time_sandboxes(int count) {
     for (int i = 0; i < 20; ++i) {
       const char c = "0123456789abcdef"[i % 16];
       SandboxRequest r = roots.container(c, "bench" + std::to_string(i), "it-bench0");
-      r.container_id = std::string(62, c) + (i < 16 ? "00" : "11");
+      // Distinct first 7 hex: the host veth is named from them, and a removed sandbox's
+      // veths go with its namespace in the background, maybe after the next create.
+      r.container_id = fmt::format("{:07x}", 0xbe00 + i) + std::string(57, c);
       r.networks = attachments;
       const auto start = std::chrono::steady_clock::now();
       networks.create_sandbox(r);
