@@ -154,7 +154,9 @@ LoadResult Loader::run() {
     env_dir = parent_dir(abs(opts_.files.front()));
   Environment env = load_environment(env_dir, env_files, opts_.environ);
 
-  std::vector<std::string> files = find_compose_files(opts_.files, env, cwd, &warnings_);
+  // Without -f, compose looks for the files from --project-directory when it is given.
+  const std::string search_dir = opts_.files.empty() && !opts_.project_directory.empty() ? env_dir : cwd;
+  std::vector<std::string> files = find_compose_files(opts_.files, env, search_dir, &warnings_);
   std::string project_dir = !opts_.project_directory.empty() ? abs(opts_.project_directory)
                             : files.front() == "-"         ? cwd
                                                            : parent_dir(files.front());

@@ -52,6 +52,14 @@ TEST_CASE("loader names the project after its directory and adds the default net
   CHECK(bind.read_only);
 }
 
+TEST_CASE("without -f, the files are looked for from --project-directory", "[loader]") {
+  Load l("loader");
+  l.opts.project_directory = "basic";
+  const Project p = l.project();
+  CHECK(p.config_files == std::vector<std::string>{kFixtures + "/loader/basic/compose.yaml"});
+  CHECK(p.working_dir == kFixtures + "/loader/basic");
+}
+
 TEST_CASE("loader picks up compose.override.yaml and merges it by compose's rules", "[loader]") {
   Project p = Load("loader/override").project();
   const Service& web = p.services.at("web");
