@@ -1,5 +1,5 @@
-// `stack exec|wait|pull`: a command in a service's container, waiting for the project's
-// containers to end, and pulling the services' images.
+// `stack exec|wait|pull|push`: a command in a service's container, waiting for the
+// project's containers to end, and moving the services' images from and to registries.
 #include <unistd.h>
 
 #include <memory>
@@ -19,7 +19,6 @@ namespace {
 struct ExecCli {
   engine::ExecOptions exec;
   bool no_tty = false;
-  bool privileged = false;
   int index = 1;
   std::string service;
 };
@@ -31,7 +30,7 @@ void add_exec(CLI::App& app, const GlobalOptions& g, int& exit_code) {
   add_list_option(*cmd, "-e,--env", o->exec.env, "Set environment variables");
   cmd->add_option("--index", o->index, "Index of the container if service has multiple replicas");
   cmd->add_flag("-T,--no-TTY", o->no_tty, "Disable pseudo-TTY allocation. By default `exec` allocates a TTY.");
-  cmd->add_flag("--privileged", o->privileged, "Give extended privileges to the process");
+  cmd->add_flag("--privileged", o->exec.privileged, "Give extended privileges to the process");
   cmd->add_option("-u,--user", o->exec.user, "Run the command as this user");
   cmd->add_option("-w,--workdir", o->exec.workdir, "Path to workdir directory for this command");
   cmd->add_option("service", o->service, "Service")->required();
@@ -71,24 +70,32 @@ void add_wait(CLI::App& app, const GlobalOptions& g, int& exit_code) {
   });
 }
 
-struct PullCli {
+// What `stack pull` and `stack push` take.
+struct TransferCli {
   bool ignore_failures = false;
   bool quiet = false;
   std::vector<std::string> services;
 };
 
-void add_pull(CLI::App& app, const GlobalOptions& g, int& exit_code) {
-  auto o = std::make_shared<PullCli>();
-  auto* cmd = app.add_subcommand("pull", "Pull service images");
-  cmd->add_flag("--ignore-pull-failures", o->ignore_failures, "Pull what it can and ignores images with pull failures");
-  cmd->add_flag("-q,--quiet", o->quiet, "Pull without printing progress information");
+using TransferImages = void (*)(orchestrator::Context&, const compose::Project&, const std::vector<std::string>&, bool);
+
+void add_transfer(CLI::App& app, const GlobalOptions& g, int& exit_code, const char* name, const char* about,
+                  TransferImages transfer) {
+  auto o = std::make_shared<TransferCli>();
+  auto* cmd = app.add_subcommand(name, about);
+  const std::string verb = name;
+  cmd->add_flag("--ignore-" + verb + "-failures", o->ignore_failures,
+                verb == "pull" ? "Pull what it can and ignores images with pull failures" : "Push what it can and ignores images with push failures");
+  cmd->add_flag("-q,--quiet", o->quiet, verb == "pull" ? "Pull without printing progress information" : "Push without printing progress information");
   cmd->add_option("services", o->services, "Services");
-  cmd->callback([&g, &exit_code, o] {
-    ComposeSession s(g, o->services);
+  cmd->callback([&g, &exit_code, o, transfer] {
+    GlobalOptions options = g;
+    if (o->quiet) options.progress = "quiet";
+    ComposeSession s(options, o->services);
     std::vector<std::string> names = o->services;
     if (names.empty())
-      for (const auto& [name, svc] : s.project().services) names.push_back(name);
-    orchestrator::pull_images(s.context(), s.project(), names, o->ignore_failures);
+      for (const auto& [service, svc] : s.project().services) names.push_back(service);
+    transfer(s.context(), s.project(), names, o->ignore_failures);
     exit_code = 0;
   });
 }
@@ -98,7 +105,8 @@ void add_pull(CLI::App& app, const GlobalOptions& g, int& exit_code) {
 void add_compose_exec_commands(CLI::App& app, const GlobalOptions& g, int& exit_code) {
   add_exec(app, g, exit_code);
   add_wait(app, g, exit_code);
-  add_pull(app, g, exit_code);
+  add_transfer(app, g, exit_code, "pull", "Pull service images", orchestrator::pull_images);
+  add_transfer(app, g, exit_code, "push", "Push service images", orchestrator::push_images);
 }
 
 }  // namespace stack::cli

@@ -26,6 +26,7 @@ struct PsCli {
   bool quiet = false;
   bool services = false;
   std::vector<std::string> status;
+  std::vector<std::string> filters;  // --filter status=running, the one property compose filters on
   std::string format = "table";
   bool no_trunc = false;
   std::vector<std::string> service_names;
@@ -61,7 +62,20 @@ nlohmann::json ps_fields(ComposeSession& s, const orchestrator::ObservedContaine
           {"Ports", ports_text(s.context().network, c.id)}};
 }
 
-void run_ps(const GlobalOptions& g, const PsCli& o) {
+// --filter KEY=VALUE adds to --status; compose knows no other key.
+std::vector<std::string> wanted_status(const PsCli& o) {
+  std::vector<std::string> status = o.status;
+  for (const std::string& f : o.filters) {
+    const size_t eq = f.find('=');
+    if (eq == std::string::npos || f.substr(0, eq) != "status")
+      throw Error("invalid filter \"" + f + "\": the only filter is status=STATUS");
+    status.push_back(f.substr(eq + 1));
+  }
+  return status;
+}
+
+void run_ps(const GlobalOptions& g, PsCli o) {
+  o.status = wanted_status(o);
   for (const std::string& st : o.status)
     if (st != "paused" && st != "restarting" && st != "removing" && st != "running" && st != "dead" &&
         st != "created" && st != "exited")
@@ -101,6 +115,7 @@ void add_ps(CLI::App& app, const GlobalOptions& g, int& exit_code) {
   cmd->add_flag("--services", o->services, "Display services");
   add_list_option(*cmd, "--status", o->status,
                   "Filter services by status (paused, restarting, removing, running, dead, created, exited)");
+  add_list_option(*cmd, "--filter", o->filters, "Filter services by a property (supported filters: status)");
   cmd->add_option("--format", o->format, "Format the output (table, json)")->check(CLI::IsMember({"table", "json"}));
   cmd->add_flag("--no-trunc", o->no_trunc, "Don't truncate output");
   cmd->add_option("services", o->service_names, "Services");

@@ -20,6 +20,7 @@ void add_container_exec_command(CLI::App& family, const GlobalOptions& g, int& e
   cmd->add_flag("-d,--detach", o->options.detach, "Detached mode: run command in the background");
   cmd->add_flag("-i,--interactive", o->options.interactive, "Keep STDIN open even if not attached");
   cmd->add_flag("-t,--tty", o->options.tty, "Allocate a pseudo-TTY");
+  cmd->add_flag("--privileged", o->options.privileged, "Give extended privileges to the command");
   add_list_option(*cmd, "-e,--env", o->options.env, "Set environment variables")->type_name("KEY=VALUE");
   cmd->add_option("-u,--user", o->options.user, "Username or UID (format: \"<name|uid>[:<group|gid>]\")");
   cmd->add_option("-w,--workdir", o->options.workdir, "Working directory inside the container");

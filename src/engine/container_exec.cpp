@@ -17,6 +17,7 @@
 #include "base/unique_fd.hpp"
 #include "base/wait_status.hpp"
 #include "engine/containers.hpp"
+#include "engine/runtime/capabilities.hpp"
 #include "engine/runtime/exec.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/terminal.hpp"
@@ -91,6 +92,9 @@ int Containers::exec(const std::string& id, const ExecOptions& o) {
   if (!o.user.empty()) r.spec.process.user = o.user;
   if (!o.workdir.empty()) r.spec.process.cwd = o.workdir;
   r.spec.process.terminal = o.tty;
+  // Like docker, only the capabilities widen: the container's seccomp filter, masked paths
+  // and read-only mounts stay, since they belong to the container rather than the process.
+  if (o.privileged) r.spec.process.capabilities = runtime::resolve_capabilities({}, {}, true);
   if (o.tty) {
     // The command opens its terminal in the container's /dev/pts and sends us the master.
     int pair[2];

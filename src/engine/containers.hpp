@@ -27,6 +27,7 @@ struct ExecOptions {
   bool interactive = false;      // the caller's stdin goes to the command
   bool tty = false;              // a new terminal, the caller's in raw mode
   bool detach = false;           // start it and return at once
+  bool privileged = false;       // every capability the host has, as `docker exec --privileged`
 };
 
 // A create that failed (bad request, name taken, records not written): nothing was made.

@@ -1,5 +1,6 @@
 #include "orchestrator/images.hpp"
 
+#include <functional>
 #include <future>
 #include <set>
 
@@ -33,6 +34,18 @@ engine::ImageForContainer pull_one(Context& ctx, const std::string& service, con
   } catch (const Error& e) {
     ctx.progress.event("Image", ref, "Error");
     throw Error("service \"" + service + "\": pull image \"" + ref + "\": " + e.what(), e.hint());
+  }
+}
+
+void push_one(Context& ctx, const std::string& service, const std::string& ref) {
+  ctx.progress.event("Image", ref, "Pushing");
+  try {
+    SilentObserver observer;
+    engine::image::push_image(ctx.images, engine::image::parse_reference(ref), ctx.registry, observer);
+    ctx.progress.event("Image", ref, "Pushed");
+  } catch (const Error& e) {
+    ctx.progress.event("Image", ref, "Error");
+    throw Error("service \"" + service + "\": push image \"" + ref + "\": " + e.what(), e.hint());
   }
 }
 
@@ -99,17 +112,17 @@ std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, con
   return out;
 }
 
-void pull_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
-                 bool ignore_failures) {
-  std::set<std::string> refs;
-  std::map<std::string, std::future<void>> pulls;
-  for (const std::string& name : services) {
-    const compose::Service& s = project.services.at(name);
-    if (s.image.empty() || !refs.insert(s.image).second) continue;
-    pulls.emplace(name, std::async(std::launch::async, [&ctx, name = name, ref = s.image] { pull_one(ctx, name, ref); }));
-  }
+namespace {
+
+// Runs `one(service, reference)` for every job at once; after all ended, throws the first
+// error, or with `ignore_failures` warns of each and goes on.
+void at_once(Context& ctx, const std::vector<std::pair<std::string, std::string>>& jobs,
+             const std::function<void(const std::string&, const std::string&)>& one, bool ignore_failures) {
+  std::vector<std::future<void>> running;
+  for (const auto& [service, ref] : jobs)
+    running.push_back(std::async(std::launch::async, [&one, service = service, ref = ref] { one(service, ref); }));
   std::optional<Error> first;
-  for (auto& [name, f] : pulls) {
+  for (auto& f : running) {
     try {
       f.get();
     } catch (const Error& e) {
@@ -118,6 +131,38 @@ void pull_images(Context& ctx, const compose::Project& project, const std::vecto
     }
   }
   if (first) throw *first;
+}
+
+}  // namespace
+
+void pull_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
+                 bool ignore_failures) {
+  std::set<std::string> refs;
+  std::vector<std::pair<std::string, std::string>> jobs;
+  for (const std::string& name : services) {
+    const compose::Service& s = project.services.at(name);
+    if (!s.image.empty() && refs.insert(s.image).second) jobs.emplace_back(name, s.image);
+  }
+  at_once(ctx, jobs, [&ctx](const std::string& service, const std::string& ref) { pull_one(ctx, service, ref); },
+          ignore_failures);
+}
+
+void push_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
+                 bool ignore_failures) {
+  std::set<std::string> refs;
+  std::vector<std::pair<std::string, std::string>> jobs;
+  for (const std::string& name : services) {
+    const compose::Service& s = project.services.at(name);
+    if (!s.build || s.image.empty()) {
+      ctx.progress.event("Service", name, "Skipped");
+      continue;
+    }
+    if (refs.insert(s.image).second) jobs.emplace_back(name, s.image);
+    for (const std::string& ref : s.build->tags)
+      if (refs.insert(ref).second) jobs.emplace_back(name, ref);
+  }
+  at_once(ctx, jobs, [&ctx](const std::string& service, const std::string& ref) { push_one(ctx, service, ref); },
+          ignore_failures);
 }
 
 }  // namespace stack::orchestrator

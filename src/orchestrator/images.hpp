@@ -33,4 +33,10 @@ std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, con
 void pull_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
                  bool ignore_failures);
 
+// `stack push`: pushes the images of the named services that have both `build:` and
+// `image:` (and their build.tags), all at once; compose skips the others, whose images
+// came from a registry in the first place.
+void push_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
+                 bool ignore_failures);
+
 }  // namespace stack::orchestrator

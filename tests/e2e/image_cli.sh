@@ -211,6 +211,33 @@ check "logout removes the credentials" out_is "Removing login credentials for $A
 st image pull "$AREG/e2e/busybox:1"
 check "after logout the registry refuses again" eval '[[ $rc != 0 ]] && err_has "unauthorized"'
 
+# --- compose push and pull, through a registry of their own ---------------------------------
+# `stack push`: the images of services with both build: and image:, the others skipped.
+start_registry compose
+REG=127.0.0.1:$PORT
+mkdir -p "$TMP/proj"
+echo "FROM busybox:e2e" >"$TMP/proj/Dockerfile"
+cat >"$TMP/proj/compose.yaml" <<YAML
+services:
+  app: {image: $REG/e2e/app:1, build: {context: ., tags: ["$REG/e2e/app:extra"]}}
+  other: {image: busybox:e2e}
+YAML
+PUSH=(--project-directory "$TMP/proj" -p e2epush)
+st "${PUSH[@]}" push
+check "compose push fails naming the service when its image was never built" \
+  eval '[[ $rc == 1 ]] && err_has "service \"app\": push image \"$REG/e2e/app:1\""'
+"$STACK" image tag busybox:e2e "$REG/e2e/app:1" && "$STACK" image tag busybox:e2e "$REG/e2e/app:extra"
+st "${PUSH[@]}" --progress plain push
+check "compose push sends the built service's image and its build tags, skips the pulled one" \
+  eval '[[ $rc == 0 ]] && err_has "Image $REG/e2e/app:1  Pushed" && err_has "Image $REG/e2e/app:extra  Pushed" && err_has "Service other  Skipped"'
+check "the registry lists both tags" \
+  eval '[[ $(curl -s "http://$REG/v2/e2e/app/tags/list") == *\"1\"* && $(curl -s "http://$REG/v2/e2e/app/tags/list") == *extra* ]]'
+st "${PUSH[@]}" push -q app
+check "compose push -q prints nothing" eval '[[ $rc == 0 && ! -s $TMP/out && ! -s $TMP/err ]]'
+st "${PUSH[@]}" pull -q app
+check "compose pull -q prints nothing either" eval '[[ $rc == 0 && ! -s $TMP/out && ! -s $TMP/err ]]'
+"$STACK" image rm "$REG/e2e/app:1" "$REG/e2e/app:extra" >/dev/null
+
 # --- insecure registries, in a network namespace of the test's own -----------------------
 mkdir -p "$TMP/insecure"
 unshare --net "$HERE/insecure_registry.sh" "$STACK" "$TMP/insecure" busybox:e2e >"$TMP/insecure.out" 2>&1
