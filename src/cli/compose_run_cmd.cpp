@@ -58,6 +58,7 @@ int run(const GlobalOptions& g, CLI::App& cmd, RunCli& o) {
     const base::FileLock lock = orchestrator::lock_project(s.containers().layout(), s.project().name);
     made = orchestrator::create_oneoff(s.context(), s.project(), r);
   }
+  const orchestrator::ProgressHold hold(s.context().progress);  // the container owns the terminal from here
   if (o.detach) {
     s.containers().start(made.id);
     fmt::print("{}\n", made.id);

@@ -65,6 +65,7 @@ void take_scale(UpCli& o) {
 // or Ctrl-C; returns the exit code.
 int attach(ComposeSession& session, const UpCli& o) {
   orchestrator::Context& ctx = session.context();
+  const orchestrator::ProgressHold hold(ctx.progress);  // the logs own the terminal from here
   const std::string& project = session.project().name;
   const std::vector<orchestrator::ObservedContainer> cs =
       orchestrator::project_containers(ctx, session.project(), o.request.services);

@@ -28,7 +28,7 @@ EngineSession::EngineSession(const GlobalOptions& g)
       volumes_(volume_store_from(g)),
       network_(orchestrator::make_net_network_driver(containers_.layout().roots().root, containers_.layout().roots().run_root,
                                                      [](const std::string& text) { fmt::print(stderr, "{}\n", text); })),
-      progress_(orchestrator::make_line_progress(stderr, progress_mode(g))) {
+      progress_(orchestrator::make_progress(stderr, progress_mode(g))) {
   context_ = std::make_unique<orchestrator::Context>(
       orchestrator::Context{containers_, images_, volumes_, *network_, *progress_, registry_options(g)});
 }

@@ -8,10 +8,6 @@
 namespace stack::orchestrator {
 namespace {
 
-bool finished(const std::string& status) {
-  return status.size() > 2 && status.compare(status.size() - 2, 2, "ed") == 0 && status != "Waiting";
-}
-
 class LineProgress : public Progress {
  public:
   LineProgress(std::FILE* out, ProgressMode mode) : out_(out), mode_(mode) {}
@@ -20,8 +16,6 @@ class LineProgress : public Progress {
     std::lock_guard lock(mutex_);
     if (mode_ == ProgressMode::Json) {
       fmt::print(out_, "{}\n", nlohmann::json{{"id", kind + " " + name}, {"status", status}}.dump());
-    } else if (mode_ == ProgressMode::Tty) {
-      fmt::print(out_, " {} {} {}  {}\n", finished(status) ? "\u2714" : "\u283f", kind, name, status);
     } else {
       fmt::print(out_, " {} {}  {}\n", kind, name, status);
     }
@@ -40,7 +34,8 @@ class LineProgress : public Progress {
 
 }  // namespace
 
-std::unique_ptr<Progress> make_line_progress(std::FILE* out, ProgressMode mode) {
+std::unique_ptr<Progress> make_progress(std::FILE* out, ProgressMode mode) {
+  if (mode == ProgressMode::Tty) return make_tty_progress(out, true);
   return std::make_unique<LineProgress>(out, mode);
 }
 

@@ -89,6 +89,7 @@ std::map<std::string, engine::image::ImageEntry> build_service_images(Context& c
                                                                       const ServiceBuildOptions& options) {
   size_t width = 0;
   for (const std::string& name : services) width = std::max(width, name.size());
+  const ProgressHold hold(ctx.progress);  // the builders print their steps' output
   std::map<std::string, std::future<engine::image::ImageEntry>> builds;
   for (const std::string& name : services) {
     std::string prefix;

@@ -93,10 +93,24 @@ st ps --services
 check "ps --services lists the services" eval 'out_has db && out_has web'
 st ps --status exited -q init
 check "ps --status exited SERVICE lists the completed container" eval '[[ $rc == 0 && $(wc -l <"$TMP/out") == 1 ]]'
+st ps --filter status=exited -q
+check "ps --filter status=exited lists only the completed container" eval '[[ $rc == 0 && $(cat "$TMP/out") == "$(ids init)" ]]'
+st ps --filter name=web
+check "ps --filter with another key is an error" eval '[[ $rc == 1 ]] && err_has "invalid filter \"name=web\""'
 before=$(ids)
 st up -d
 check "a second up changes nothing and says the containers are running" \
   eval '[[ $rc == 0 && $(ids) == "$before" ]] && err_has "Container $P-web-1  Running" && ! err_has Recreate'
+# frame_done: the last frame's header says every step finished ("[+] Running 3/3").
+frame_done() {
+  local n
+  n=$(grep -aoE '\[\+\] Running [0-9]+/[0-9]+' "$TMP/err" | tail -1)
+  n=${n##* }
+  [[ -n $n && ${n%/*} == "${n#*/}" ]]
+}
+st --progress tty up -d
+check "--progress tty draws compose's live frame, redrawn in place" \
+  eval '[[ $rc == 0 ]] && frame_done && grep -qE "Container $P-web-1 +Running" "$TMP/err" && grep -q $'"'"'\033\\[K'"'"' "$TMP/err"'
 st ls
 check "ls lists the project" out_has "$P"
 
@@ -132,6 +146,12 @@ st exec -T web sh -c 'echo in-web; exit 3'
 check "exec runs in the service's container and returns its exit code" eval '[[ $rc == 3 ]] && out_is in-web'
 st exec -T web sh -c 'echo "$A$B"'
 check "exec sees the service's environment" out_is 12
+# CAP_SYS_ADMIN is bit 21: outside the default set, in the host's full set.
+cap_sys_admin() { python3 -c 'import sys; print((int(open(sys.argv[1]).read().split()[1], 16) >> 21) & 1)' "$TMP/out"; }
+st exec -T web grep CapEff /proc/self/status
+check "exec runs with the container's capabilities" eval '[[ $rc == 0 && $(cap_sys_admin) == 0 ]]'
+st exec -T --privileged web grep CapEff /proc/self/status
+check "exec --privileged gives the command every capability" eval '[[ $rc == 0 && $(cap_sys_admin) == 1 ]]'
 
 # --- stop, start, restart, kill ---------------------------------------------------------------
 st stop web
