@@ -194,3 +194,24 @@ TEST_CASE("cp copies by the plan: files, directories, content and overwrites", "
   root.write("clash/dir", "a file where the copy has a directory");
   CHECK_THROWS_WITH(copy(view, "/dir", "/clash"), Catch::Contains("cannot overwrite non-directory"));
 }
+
+TEST_CASE("cp reports the source's failure, not the extraction's view of a cut stream", "[cp]") {
+  TempDir dest;
+  const stack::UniqueFd dir = open_dir(dest.path().string());
+  const auto fail_first = [](stack::engine::image::TarWriter&) { throw stack::Error("read the source: boom"); };
+  CHECK_THROWS_WITH(cp::pipe_copy(fail_first, dir.get(), {}), "read the source: boom");
+  const auto fail_midway = [](stack::engine::image::TarWriter& tar) {
+    tar.add_file("first", "data");
+    throw stack::Error("read the source: boom");
+  };
+  CHECK_THROWS_WITH(cp::pipe_copy(fail_midway, dir.get(), {}), "read the source: boom");
+}
+
+TEST_CASE("cp counts the stream's bytes as docker's summary shows them", "[cp]") {
+  TempDir dest;
+  const stack::UniqueFd dir = open_dir(dest.path().string());
+  const auto one_file = [](stack::engine::image::TarWriter& tar) { tar.add_file("f", "hello\n"); };
+  // header, one data block, two end blocks: docker's "2.05kB" for a small file
+  CHECK(cp::pipe_copy(one_file, dir.get(), {}) == 2048);
+  CHECK(read(dest / "f") == "hello\n");
+}
