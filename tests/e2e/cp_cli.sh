@@ -33,7 +33,8 @@ source "$(dirname "$0")/lib.sh"
 
 R=$TMP/busybox
 make_busybox_rootfs "$R"
-mkdir -p "$R/etc/conf.d" && echo from-image >"$R/etc/conf.d/a.conf" && ln -s conf.d/a.conf "$R/etc/a-link"
+mkdir -p "$R/etc/conf.d" "$R/srv" && echo from-image >"$R/etc/conf.d/a.conf" && ln -s conf.d/a.conf "$R/etc/a-link"
+ln -s /srv "$R/linked"
 RUN=(container run --cgroup-parent "$PARENT")
 H=$TMP/host
 mkdir -p "$H/tree/sub"
@@ -117,6 +118,10 @@ top" ]]'
 st container create --cgroup-parent "$PARENT" --name fresh --rootfs "$R" true
 st container cp fresh:/etc/conf.d/a.conf "$TMP/fresh.conf"
 check "a created, never started container is copied from too" eval '[[ $rc == 0 && $(cat "$TMP/fresh.conf") == from-image ]]'
+st container create --cgroup-parent "$PARENT" --name vialink -v data:/linked/vol --rootfs "$R" true
+st container cp vialink:/srv/vol/file.txt "$TMP/via-link.txt"
+check "a stopped container's volume mounted through an image symlink is found where it would be mounted" \
+  eval '[[ $rc == 0 && $(cat "$TMP/via-link.txt") == hello ]]'
 st container create --cgroup-parent "$PARENT" --name frozen --read-only --rootfs "$R" true
 st container cp "$H/file.txt" frozen:/tmp/
 check "a stopped container with a read-only root is not written" \
@@ -139,7 +144,7 @@ st container cp "$H/file.txt" "$TMP/y"
 check "no container is refused" eval '[[ $rc == 1 ]] && err_has "must specify at least one container source"'
 st container cp "$H/nothing" box:/tmp/
 check "a missing host source is named" eval '[[ $rc == 1 ]] && err_has "no such file or directory: $H/nothing"'
-st container rm -f box fresh frozen
+st container rm -f box fresh frozen vialink
 
 # --- compose: stack cp ------------------------------------------------------------------------
 mkdir -p "$TMP/proj"

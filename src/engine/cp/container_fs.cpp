@@ -25,12 +25,13 @@ UniqueFd open_path(const std::string& path, int flags) {
 
 // A bind (volumes are binds of their directories too) as the stopped view reaches it;
 // nothing when its source is gone (a stopped container's run files may be).
-std::optional<MountPoint> mount_point(const runtime::Mount& m) {
+// Its destination is resolved in the view made so far, as the runtime resolves it in the
+// rootfs with the earlier mounts in place (an image's /var/run -> /run included).
+std::optional<MountPoint> mount_point(const FsView& view, const runtime::Mount& m) {
   struct stat st {};
   if (m.type != "bind" || ::stat(m.source.c_str(), &st) != 0) return std::nullopt;
   MountPoint point;
-  for (const std::string& c : path_components(m.destination))
-    if (c != ".") point.destination.push_back(c);
+  point.destination = resolve_components(view, m.destination, true);
   point.read_only = std::find(m.options.begin(), m.options.end(), "ro") != m.options.end();
   if (S_ISDIR(st.st_mode)) {
     point.dir = open_path(m.source, O_PATH | O_DIRECTORY);
@@ -51,7 +52,7 @@ FsView stopped_view(const runtime::Spec& spec, const std::string& name) {
                 "start the container, then copy");
   view.root_read_only = spec.root.read_only;
   for (const runtime::Mount& m : spec.mounts)
-    if (std::optional<MountPoint> point = mount_point(m)) view.mounts.push_back(std::move(*point));
+    if (std::optional<MountPoint> point = mount_point(view, m)) view.mounts.push_back(std::move(*point));
   return view;
 }
 
