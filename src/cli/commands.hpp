@@ -15,6 +15,7 @@ void add_container_command(CLI::App& app, const GlobalOptions& global, int& exit
 void add_container_run_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);   // create, run
 void add_container_view_commands(CLI::App& family, const GlobalOptions& global, int& exit_code);  // ls, inspect, top, logs
 void add_container_exec_command(CLI::App& family, const GlobalOptions& global, int& exit_code);   // exec
+void add_container_cp_command(CLI::App& family, const GlobalOptions& global, int& exit_code);     // cp
 
 // `stack image ...` (image_cmd.cpp) and its import/save/load part (image_io_cmd.cpp).
 void add_image_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
@@ -34,5 +35,6 @@ void add_compose_view_commands(CLI::App& app, const GlobalOptions& global, int& 
 void add_compose_exec_commands(CLI::App& app, const GlobalOptions& global, int& exit_code);       // exec, wait, pull
 void add_compose_build_command(CLI::App& app, const GlobalOptions& global, int& exit_code);        // build
 void add_compose_run_command(CLI::App& app, const GlobalOptions& global, int& exit_code);          // run
+void add_compose_cp_command(CLI::App& app, const GlobalOptions& global, int& exit_code);           // cp
 
 }  // namespace stack::cli

@@ -141,6 +141,7 @@ void add_container_command(CLI::App& app, const GlobalOptions& global, int& exit
   add_wait(*family, global, exit_code);
   add_container_view_commands(*family, global, exit_code);
   add_container_exec_command(*family, global, exit_code);
+  add_container_cp_command(*family, global, exit_code);
   add_container_port_command(*family, global, exit_code);
 }
 

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   stack::cli::add_compose_exec_commands(app, global, exit_code);
   stack::cli::add_compose_run_command(app, global, exit_code);
   stack::cli::add_compose_build_command(app, global, exit_code);
+  stack::cli::add_compose_cp_command(app, global, exit_code);
   app.parse_complete_callback([&] { setup_logging(global.log_level); });
 
   try {

@@ -10,32 +10,18 @@
 #include <optional>
 
 #include "base/syscall_error.hpp"
+#include "engine/image/beneath.hpp"
 
 namespace stack::engine::build {
 
 namespace {
 
-constexpr int kMaxRetries = 16;
-
 std::string shown(const std::string& path) { return "\"/" + path + "\""; }
 
 }  // namespace
 
-int try_openat2(int dir_fd, const std::string& path, int flags, uint64_t resolve) {
-  open_how how{};
-  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
-  how.resolve = resolve;
-  const char* name = path.empty() ? "." : path.c_str();
-  // EAGAIN: a concurrent rename made the kernel unsure the walk stayed inside; retry.
-  for (int attempt = 0;; ++attempt) {
-    long fd = ::syscall(SYS_openat2, dir_fd, name, &how, sizeof how);
-    if (fd >= 0) return static_cast<int>(fd);
-    if ((errno != EAGAIN && errno != EINTR) || attempt == kMaxRetries) return -1;
-  }
-}
-
 int try_open_in_root(int root_fd, const std::string& path, int flags) {
-  return try_openat2(root_fd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+  return image::try_openat2(root_fd, path, flags, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
 UniqueFd open_in_root(int root_fd, const std::string& path, int flags, const std::string& operation) {

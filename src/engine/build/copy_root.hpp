@@ -14,10 +14,6 @@
 
 namespace stack::engine::build {
 
-// openat2(dir_fd, path, flags | O_CLOEXEC) with the RESOLVE_* flags `resolve`, retried
-// when the kernel asks to; "" is dir_fd itself. -1 with errno set on failure.
-int try_openat2(int dir_fd, const std::string& path, int flags, uint64_t resolve);
-
 // openat2(root_fd, path, flags | O_CLOEXEC) resolved inside root_fd; "" is the root.
 // -1 with errno set on failure.
 int try_open_in_root(int root_fd, const std::string& path, int flags);

@@ -12,6 +12,7 @@
 #include "base/syscall_error.hpp"
 #include "engine/build/copy_root.hpp"
 #include "engine/build/ignore.hpp"
+#include "engine/image/beneath.hpp"
 
 namespace stack::engine::build {
 
@@ -20,7 +21,7 @@ namespace {
 // Beneath the matched directory nothing is a symlink the walk followed, so a lookup
 // that would follow one is refused (RESOLVE_NO_SYMLINKS) rather than led elsewhere.
 int open_walked(int top_fd, const std::string& rel, int flags) {
-  return try_openat2(top_fd, rel, flags | O_NOFOLLOW, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
+  return image::try_openat2(top_fd, rel, flags | O_NOFOLLOW, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS);
 }
 
 }  // namespace

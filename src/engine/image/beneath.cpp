@@ -22,18 +22,22 @@ std::string shown(const std::string& path) { return "\"" + (path.empty() ? std::
 
 }  // namespace
 
-int try_open_beneath(int root_fd, const std::string& path, int flags) {
+int try_openat2(int dir_fd, const std::string& path, int flags, uint64_t resolve) {
   open_how how{};
   how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  how.resolve = resolve;
   const char* name = path.empty() ? "." : path.c_str();
   // EAGAIN: a concurrent rename somewhere in the filesystem made the kernel unsure the
   // walk stayed beneath; it asks to retry.
   for (int attempt = 0;; ++attempt) {
-    long fd = ::syscall(SYS_openat2, root_fd, name, &how, sizeof how);
+    long fd = ::syscall(SYS_openat2, dir_fd, name, &how, sizeof how);
     if (fd >= 0) return static_cast<int>(fd);
     if ((errno != EAGAIN && errno != EINTR) || attempt == kMaxRetries) return -1;
   }
+}
+
+int try_open_beneath(int root_fd, const std::string& path, int flags) {
+  return try_openat2(root_fd, path, flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 }
 
 UniqueFd open_beneath(int root_fd, const std::string& path, int flags) {

@@ -4,11 +4,16 @@
 // keeps a layer's entries inside its directory even after the layer planted symlinks.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "base/unique_fd.hpp"
 
 namespace stack::engine::image {
+
+// openat2(dir_fd, path, flags | O_CLOEXEC) with the RESOLVE_* flags `resolve`, retried
+// when the kernel asks to; "" is dir_fd itself. -1 with errno set on failure.
+int try_openat2(int dir_fd, const std::string& path, int flags, uint64_t resolve);
 
 // openat2(root_fd, path, flags | O_CLOEXEC) confined beneath root_fd; "" is the root
 // itself. Throws stack::Error: "path escapes the layer directory" when resolution would

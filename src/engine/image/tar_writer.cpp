@@ -78,6 +78,7 @@ bool fits_octal(uint64_t value, size_t width) { return value < (uint64_t{1} << (
 
 void TarWriter::write(std::string_view data, const std::string& name) {
   if (!base::write_all(fd_, data)) throw syscall_error("write tar entry \"" + name + "\"");
+  written_ += data.size();
 }
 
 void TarWriter::pad(uint64_t size, const std::string& name) {

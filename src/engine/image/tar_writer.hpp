@@ -49,6 +49,8 @@ class TarWriter {
   void add_entry(const TarEntry& entry, int data_fd = -1);
   // Writes the end-of-archive blocks. Without it the archive reads as truncated.
   void finish();
+  // Bytes of the stream written so far (`cp` reports what it moved).
+  uint64_t bytes_written() const { return written_; }
 
  private:
   void write_header(const TarEntry& entry);
@@ -57,6 +59,7 @@ class TarWriter {
   void pad(uint64_t size, const std::string& name);
 
   int fd_;
+  uint64_t written_ = 0;
 };
 
 }  // namespace stack::engine::image
