@@ -48,7 +48,7 @@ benches=(
   "bench/compose_load.sh $STACK"
   "bench/container_start.sh $STACK"
   "bench/updown.sh $STACK"
-  "bench/net_attach.sh $root/build/default"
+  "bench/net_setup.sh $root/build/default"
   "bench/dns.sh $STACK"
   "bench/build.sh $STACK"
   "bench/image_pull.sh $STACK"

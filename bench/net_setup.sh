@@ -5,7 +5,7 @@
 # Budget (issue 5): under 3 ms per attachment. docker and podman have no comparable step
 # on its own (their attachment happens inside `run`), so their columns stay empty.
 #
-#   bench/net_attach.sh [BUILD_DIR]     (default build/default; needs root)
+#   bench/net_setup.sh [BUILD_DIR]     (default build/default; needs root)
 set -euo pipefail
 build=$(realpath "${1:-build/default}")
 # shellcheck source=bench/lib.sh
@@ -21,5 +21,5 @@ bench_row "attach to one network (ms)" "$one" - - "< 3"
 bench_row "attach to three networks (ms)" "$three" - - "< 9"
 bench_row "per attachment, of three (ms)" "$per" - - "< 3"
 bench_note "median of 20 sandboxes each; no peer column: docker and podman attach inside \`run\`, not as a step of its own"
-bench_print "network attachment (bench/net_attach.sh)"
+bench_print "network attachment (bench/net_setup.sh)"
 exit "$BENCH_STATUS"
