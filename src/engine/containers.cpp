@@ -16,6 +16,7 @@
 #include "engine/runtime/spec_json.hpp"
 #include "engine/shim/json_log_writer.hpp"
 #include "engine/shim_client.hpp"
+#include "engine/shim_lock.hpp"
 
 namespace stack::engine {
 namespace {
@@ -34,7 +35,10 @@ bool valid_name(const std::string& name) {
 // name exists, so concurrent creates cannot both take it.
 bool reserve_name(const Layout& layout, const std::string& name, const std::string& id) {
   if (::symlink(id.c_str(), layout.name_path(name).c_str()) == 0) return true;
-  if (errno == EEXIST) return false;
+  if (errno == EEXIST) {  // taken, unless by this id already (Containers::reserve)
+    std::error_code ec;
+    return fs::read_symlink(layout.name_path(name), ec).string() == id;
+  }
   if (errno == ENOENT) {
     fs::create_directories(layout.names_dir());
     return reserve_name(layout, name, id);
@@ -115,12 +119,8 @@ Containers::Pending Containers::plan_create(const CreateRequest& request) {
     unsigned seed = static_cast<unsigned char>(p.id[0]) * 977u + static_cast<unsigned char>(p.id[1]);
     do name = generate_container_name(seed++);
     while (!reserve_name(layout_, name, p.id));
-  } else if (!reserve_name(layout_, name, p.id)) {
-    std::string holder = "?";
-    std::error_code ec;
-    if (auto target = fs::read_symlink(layout_.name_path(name), ec); !ec) holder = target.string();
-    throw CreateError("Conflict. The container name \"/" + name + "\" is already in use by container \"" + holder + "\"",
-                      "You have to remove (or rename) that container to be able to reuse that name.");
+  } else {
+    reserve(name, p.id);
   }
   p.def.config.name = name;
   p.def.config.created = shim::now_rfc3339();
@@ -160,6 +160,20 @@ void Containers::abandon(const Pending& p) {
   std::error_code ignored;
   fs::remove_all(layout_.container_dir(p.id), ignored);
   ::unlink(layout_.name_path(p.def.config.name).c_str());
+}
+
+void Containers::reserve(const std::string& name, const std::string& id) {
+  if (!reserve_name(layout_, name, id)) {
+    std::error_code ec;
+    throw CreateError("Conflict. The container name \"/" + name + "\" is already in use by container \"" +
+                          fs::read_symlink(layout_.name_path(name), ec).string() + "\"",
+                      "You have to remove (or rename) that container to be able to reuse that name.");
+  }
+}
+
+void Containers::unreserve(const std::string& name, const std::string& id) {
+  std::error_code ec;
+  if (fs::read_symlink(layout_.name_path(name), ec).string() == id) ::unlink(layout_.name_path(name).c_str());
 }
 
 std::string Containers::create(const CreateRequest& request) {
@@ -309,6 +323,15 @@ void Containers::remove(const std::string& id, bool force) {
 
 // Best effort and complete: every step is tried; the first failure is reported.
 void Containers::remove_files(const std::string& id) {
+  // No shim may start this container once its files go: one still launching it (its
+  // `stack` was killed before the state said running) is made to end it first.
+  const UniqueFd shim_lock = take_shim_lock(layout_, id, [&] {
+    try {
+      shim_request(layout_, id, "kill SIGKILL");
+    } catch (const Error&) {
+      // not listening yet, or already ending: the next nudge or its exit will do
+    }
+  }, std::chrono::seconds(10));
   std::string failure;
   std::optional<runtime::Spec> s;
   try {

@@ -51,6 +51,12 @@ class Containers {
   // Writes the container's records (status "created"); returns its id. A name in use
   // is an error naming the container that has it; no name -> a generated one.
   std::string create(const CreateRequest& request);
+  // Takes `name` for the container `id` to be, before anything of it exists (its network,
+  // its /etc files): a `stack` killed midway then leaves a name pointing at what it made,
+  // which the next command finds and clears. create() with that id and name keeps it.
+  void reserve(const std::string& name, const std::string& id);
+  // Frees the name if `id` holds it (a create that failed before its records).
+  void unreserve(const std::string& name, const std::string& id);
   // Starts a created or exited container; a running one is left alone. Returns the pid.
   pid_t start(const std::string& id);
   // `start -a`: starts it attached; returns its exit code.

@@ -128,8 +128,12 @@ Sandbox Networks::create_sandbox(const SandboxRequest& request) {
   fs::create_directories(paths().netns_dir());
   fs::create_directories(paths().sandboxes_dir());
   if (!r.state_file.empty()) fs::create_directories(fs::path(r.state_file).parent_path());  // else the sweep takes it
-  netlink().create_netns(r.sandbox.netns_path);
+  // Recorded before the namespace is made: a `stack` killed midway leaves a record the
+  // sweep finds (once the container's directory is gone), never a mounted namespace
+  // that nothing names.
+  base::write_file_atomic(paths().sandbox_file(id), sandbox_to_json(r), 0644, base::Durability::Replace);
   try {
+    netlink().create_netns(r.sandbox.netns_path);
     bool routed = false;
     for (size_t i = 0; i < nets.size(); ++i) {
       const bool route = !routed && !nets[i].internal;  // the default route: the first network with a way out

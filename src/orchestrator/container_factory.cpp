@@ -218,12 +218,14 @@ MadeContainer make_from_blueprint(Context& ctx, const std::string& project, cons
   check_bind_sources(service, r.volumes);
   std::vector<std::string> made;
   try {
+    ctx.containers.reserve(r.name, r.id);
     made = take_volumes(ctx, project, b, image, kept, r);
     take_network(ctx, project, b, r);
     ctx.containers.create(r);
   } catch (const Error& e) {
     forget_network(ctx, r.id);
     forget_anonymous(ctx, made);
+    ctx.containers.unreserve(r.name, r.id);
     throw Error("service \"" + service + "\": " + e.what(), e.hint());
   }
   return {r.id, r.name};

@@ -14,6 +14,7 @@
 #include "base/wait_status.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/spec_json.hpp"
+#include "engine/shim_lock.hpp"
 #include "engine/shim/memory_trim.hpp"
 
 namespace stack::engine::shim {
@@ -336,6 +337,9 @@ void Supervisor::on_deadlines(Clock::time_point now) {
 }
 
 int run_supervisor(const ShimOptions& options) {
+  // Held until the shim ends, taken before the records are read (shim_lock.hpp).
+  const UniqueFd lock = hold_shim_lock(Layout(options.roots), options.id);
+  if (!lock) throw Error("container " + options.id + " was removed before it started");
   Supervisor supervisor(options);
   return supervisor.run();
 }

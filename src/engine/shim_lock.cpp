@@ -1,0 +1,57 @@
+#include "engine/shim_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "base/error.hpp"
+#include "base/syscall_error.hpp"
+
+namespace stack::engine {
+namespace {
+
+std::string lock_path(const Layout& layout, const std::string& id) { return layout.container_dir(id) + "/shim.lock"; }
+
+// The lock file, made if missing; empty when the container's directory is gone.
+UniqueFd open_lock(const Layout& layout, const std::string& id) {
+  const std::string path = lock_path(layout, id);
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd && errno != ENOENT) throw syscall_error("open " + path);
+  return fd;
+}
+
+}  // namespace
+
+UniqueFd hold_shim_lock(const Layout& layout, const std::string& id) {
+  UniqueFd fd = open_lock(layout, id);
+  if (!fd) return fd;
+  while (::flock(fd.get(), LOCK_EX) < 0)
+    if (errno != EINTR) throw syscall_error("lock " + lock_path(layout, id));
+  // Removal deletes the directory while it holds the lock: ours is then of a dead file.
+  if (::access(layout.spec_path(id).c_str(), F_OK) != 0) return UniqueFd();
+  return fd;
+}
+
+UniqueFd take_shim_lock(const Layout& layout, const std::string& id, const std::function<void()>& nudge,
+                        std::chrono::milliseconds timeout) {
+  UniqueFd fd = open_lock(layout, id);
+  if (!fd) return fd;
+  const auto start = std::chrono::steady_clock::now();
+  auto next_nudge = start + std::chrono::milliseconds(100);  // a shim that is ending needs no push
+  for (;;) {
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return fd;
+    if (errno != EWOULDBLOCK && errno != EINTR) throw syscall_error("lock " + lock_path(layout, id));
+    const auto now = std::chrono::steady_clock::now();
+    if (now - start > timeout)
+      throw Error("container " + id + ": its supervisor (stack-shim) holds it and does not end");
+    if (now >= next_nudge) {
+      nudge();
+      next_nudge = now + std::chrono::milliseconds(100);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+}  // namespace stack::engine
