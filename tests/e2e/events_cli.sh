@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end checks of `stack events` as root: followers started before `up -d`, then
-# stop, start, exec, kill and down; the events written by stack and by the shims (die, restarts
+# stop, start, exec, pause, unpause, kill and down; the events written by stack and by the shims (die, restarts
 # of a `restart: always` service) must reach them in order, in compose's json and text
 # formats, filtered by service, and --until must end a reading by itself.
 #
@@ -98,13 +98,16 @@ st stop web
 st start web
 st exec -T web sh -c 'exit 4'
 check "exec runs in web" eval '[[ $rc == 4 ]]'
+st pause web
+st unpause web
+check "pause and unpause succeed" eval '[[ $rc == 0 ]]'
 st kill web
 check "kill kills web" eval '[[ $rc == 0 ]]'
 st down -t 0
 check "down removes the project" eval '[[ $rc == 0 && -z $("$STACK" ps -aq) ]]'
 
-want="create start kill die stop start exec_create: sh -c exit 4 exec_start: sh -c exit 4 exec_die kill die destroy"
-check "web's events arrive in order: up, stop, start, kill, down" \
+want="create start kill die stop start exec_create: sh -c exit 4 exec_start: sh -c exit 4 exec_die pause unpause kill die destroy"
+check "web's events arrive in order: up, stop, start, exec, pause, unpause, kill, down" \
   eventually eval '[[ $(actions "$TMP/json" "$web") == "$want" ]]'
 check "a json event names its service, its container and the signal or exit code" eval '
   [[ $(event_field "$TMP/json" "$web" kill "e[\"service\"], e[\"type\"], e[\"attributes\"][\"signal\"]") == "web container 9" &&
