@@ -36,5 +36,6 @@ void add_compose_exec_commands(CLI::App& app, const GlobalOptions& global, int& 
 void add_compose_build_command(CLI::App& app, const GlobalOptions& global, int& exit_code);        // build
 void add_compose_run_command(CLI::App& app, const GlobalOptions& global, int& exit_code);          // run
 void add_compose_cp_command(CLI::App& app, const GlobalOptions& global, int& exit_code);           // cp
+void add_compose_events_command(CLI::App& app, const GlobalOptions& global, int& exit_code);       // events
 
 }  // namespace stack::cli

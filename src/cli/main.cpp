@@ -12,6 +12,7 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/heap.hpp"
+#include "engine/container_events.hpp"
 
 namespace {
 
@@ -47,7 +48,11 @@ int main(int argc, char** argv) {
   stack::cli::add_compose_run_command(app, global, exit_code);
   stack::cli::add_compose_build_command(app, global, exit_code);
   stack::cli::add_compose_cp_command(app, global, exit_code);
-  app.parse_complete_callback([&] { setup_logging(global.log_level); });
+  stack::cli::add_compose_events_command(app, global, exit_code);
+  app.parse_complete_callback([&] {
+    setup_logging(global.log_level);
+    stack::engine::set_event_debug_sink([](const std::string& text) { spdlog::debug("{}", text); });
+  });
 
   try {
     app.parse(argc, argv);

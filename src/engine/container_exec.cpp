@@ -11,11 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "base/files.hpp"
 #include "base/fd_passing.hpp"
+#include "base/files.hpp"
+#include "base/random_id.hpp"
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
 #include "base/wait_status.hpp"
+#include "engine/container_events.hpp"
 #include "engine/containers.hpp"
 #include "engine/runtime/capabilities.hpp"
 #include "engine/runtime/exec.hpp"
@@ -76,11 +78,29 @@ int pump_terminal(pid_t helper, int master, bool interactive) {
 
 }  // namespace
 
+// Docker's exec events: exec_create and exec_start with the command line, exec_die with
+// the exit code (unknown, so not recorded, for a detached command).
 int Containers::exec(const std::string& id, const ExecOptions& o) {
   const ContainerView v = view(id);
   if (v.state.status == Status::Paused) throw Error("container " + id + " is paused, unpause the container before exec");
   if (v.state.status != Status::Running) throw Error("container " + id + " is not running");
   if (o.args.empty()) throw Error("no command specified for exec");
+  std::string command;
+  for (const std::string& arg : o.args) command += (command.empty() ? "" : " ") + arg;
+  const std::map<std::string, std::string> exec_id = {{"execID", base::random_hex_id()}};
+  record_container_event(layout_, v.config, "exec_create: " + command, exec_id);
+  record_container_event(layout_, v.config, "exec_start: " + command, exec_id);
+  const int code = exec_process(v, o);
+  if (!o.detach) {
+    std::map<std::string, std::string> ended = exec_id;
+    ended["exitCode"] = std::to_string(code);
+    record_container_event(layout_, v.config, "exec_die", ended);
+  }
+  return code;
+}
+
+int Containers::exec_process(const ContainerView& v, const ExecOptions& o) {
+  const std::string& id = v.config.id;
   runtime::ExecRequest r;
   r.container_pid = v.state.pid;
   r.spec = spec(id);

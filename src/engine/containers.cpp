@@ -12,6 +12,7 @@
 #include "base/random_id.hpp"
 #include "base/syscall_error.hpp"
 #include "base/unique_fd.hpp"
+#include "engine/container_events.hpp"
 #include "engine/runtime/cgroup.hpp"
 #include "engine/runtime/spec_json.hpp"
 #include "engine/shim/json_log_writer.hpp"
@@ -179,6 +180,7 @@ void Containers::unreserve(const std::string& name, const std::string& id) {
 std::string Containers::create(const CreateRequest& request) {
   const Pending p = plan_create(request);
   write_records(p);
+  record_container_event(layout_, p.def.config, "create");
   return p.id;
 }
 
@@ -194,6 +196,7 @@ int Containers::run_attached(const CreateRequest& request, int in_fd, bool tty, 
     // The shim starts while the records are written: its exec overlaps our writes.
     return engine::start_attached(layout_, p.id, streams, [&] {
       write_records(p);
+      record_container_event(layout_, p.def.config, "create");
       if (recorded) recorded();
     });
   } catch (const CreateError&) {
@@ -227,11 +230,14 @@ void Containers::stop(const std::string& id, std::optional<int> timeout_s, const
   if (!is_live(v.state.status)) return;
   const int number = parse_signal(signal.empty() ? v.config.stop_signal : signal);
   const int timeout = timeout_s.value_or(v.config.stop_timeout);
+  // Docker's sequence: kill (the stop signal), die (from the shim), stop once it ended.
+  record_container_event(layout_, v.config, "kill", {{"signal", std::to_string(number)}});
   try {
     shim_request(layout_, id, "stop " + signal_name(number) + " " + std::to_string(timeout));
   } catch (const ShimGone&) {
     stop_without_shim(v, number, timeout);
   }
+  record_container_event(layout_, v.config, "stop");
 }
 
 // The shim is gone: signal the init ourselves, wait, escalate, then record the end.
@@ -264,6 +270,7 @@ void Containers::stop_without_shim(const ContainerView& v, int signal, int timeo
     state.error += "; " + std::string(e.what());
   }
   save_state(layout_.container_dir(v.config.id), state);
+  record_container_event(layout_, v.config, "die", {{"exitCode", std::to_string(state.exit_code)}});
 }
 
 void Containers::kill(const std::string& id, const std::string& signal) {
@@ -271,6 +278,7 @@ void Containers::kill(const std::string& id, const std::string& signal) {
   const int number = parse_signal(signal.empty() ? "SIGKILL" : signal);
   if (!is_live(v.state.status))
     throw Error("cannot kill container " + v.config.name + ": container " + id + " is not running");
+  record_container_event(layout_, v.config, "kill", {{"signal", std::to_string(number)}});
   try {
     shim_request(layout_, id, "kill " + signal_name(number));
   } catch (const ShimGone&) {
@@ -285,12 +293,14 @@ void Containers::pause(const std::string& id) {
   if (v.state.status == Status::Paused) throw Error("container " + id + " is already paused");
   if (v.state.status != Status::Running) throw Error("container " + id + " is not running");
   shim_request(layout_, id, "pause");
+  record_container_event(layout_, v.config, "pause");
 }
 
 void Containers::unpause(const std::string& id) {
   const ContainerView v = view(id);
   if (v.state.status != Status::Paused) throw Error("container " + id + " is not paused");
   shim_request(layout_, id, "unpause");
+  record_container_event(layout_, v.config, "unpause");
 }
 
 int Containers::wait(const std::string& id) {
@@ -311,6 +321,7 @@ void Containers::remove(const std::string& id, bool force) {
     if (!force)
       throw Error("cannot remove container \"/" + v.config.name + "\": container is running",
                   "stop the container before removing or force remove");
+    record_container_event(layout_, v.config, "kill", {{"signal", std::to_string(SIGKILL)}});
     try {
       shim_request(layout_, id, "kill SIGKILL");
       shim_request(layout_, id, "wait");
@@ -319,6 +330,7 @@ void Containers::remove(const std::string& id, bool force) {
     }
   }
   remove_files(id);
+  record_container_event(layout_, v.config, "destroy");
 }
 
 // Best effort and complete: every step is tried; the first failure is reported.

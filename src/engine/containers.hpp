@@ -100,6 +100,7 @@ class Containers {
   void write_records(const Pending& pending);
   void abandon(const Pending& pending);
   void stop_without_shim(const ContainerView& v, int signal, int timeout_s);
+  int exec_process(const ContainerView& v, const ExecOptions& options);
   void remove_files(const std::string& id);
 
   Layout layout_;

@@ -6,6 +6,9 @@
 //                                      symlink(2), which fails if it exists: no lock needed)
 //   <root>/image/                      the image store (engine/image/store.hpp)
 //   <root>/cache/seccomp/              compiled seccomp programs
+//   <root>/events/journal[.1]          the event journal (event_journal.hpp): one JSON line per
+//                                      container event, appended by stack and every shim
+//   <root>/events/journal.lock         shared by appenders, exclusive for a rotation
 //   <run_root>/containers/<id>/        shim.sock (the shim's control socket)
 #pragma once
 
@@ -40,6 +43,7 @@ class Layout {
   std::string seccomp_cache_dir() const { return roots_.root + "/cache/seccomp"; }
   std::string names_dir() const { return roots_.root + "/names"; }
   std::string name_path(const std::string& name) const { return names_dir() + "/" + name; }
+  std::string events_dir() const { return roots_.root + "/events"; }
 
   std::string container_run_dir(const std::string& id) const { return roots_.run_root + "/containers/" + id; }
   std::string shim_socket(const std::string& id) const {

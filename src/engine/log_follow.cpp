@@ -1,12 +1,11 @@
 // --follow: after the files were read, wait for the writer with inotify on the log's
 // directory and read what it appends, across rotations (<log> renamed to <log>.1 and a
 // new <log> created) and truncations (max-file 1).
-#include <poll.h>
-#include <sys/inotify.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 
+#include "base/dir_watch.hpp"
 #include "base/syscall_error.hpp"
 #include "engine/log_files.hpp"
 
@@ -71,26 +70,13 @@ class Follower {
   EntryFilter& filter_;
 };
 
-// Waits up to kPollMs for a change in the directory and discards the events: what changed
-// is found by looking at the files, so a missed or merged event costs nothing.
-void wait_for_change(int inotify_fd) {
-  pollfd p{inotify_fd, POLLIN, 0};
-  if (::poll(&p, 1, kPollMs) <= 0) return;
-  alignas(inotify_event) char events[4096];
-  while (::read(inotify_fd, events, sizeof events) > 0) {
-  }
-}
-
 }  // namespace
 
 void follow_logs(const std::string& log_path, std::optional<LogFile> live, off_t offset,
                  const LogReadOptions& options, EntryFilter& filter) {
-  UniqueFd inotify(inotify_init1(IN_CLOEXEC | IN_NONBLOCK));
-  if (!inotify) throw syscall_error("watch log file " + log_path);
   const std::filesystem::path parent = std::filesystem::path(log_path).parent_path();
-  const std::string dir = parent.empty() ? std::string(".") : parent.string();
-  // Without a watch (the directory does not exist yet) the 100 ms poll still finds changes.
-  inotify_add_watch(inotify.get(), dir.c_str(), IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE);
+  // Without a watch (the directory does not exist yet) the 100 ms wait still finds changes.
+  const base::DirWatch watch(parent.empty() ? std::string(".") : parent.string());
   Follower follower(log_path, std::move(live), offset, filter);
   while (true) {
     // Asked before reading, so that what was written before the container stopped is read.
@@ -98,7 +84,7 @@ void follow_logs(const std::string& log_path, std::optional<LogFile> live, off_t
     if (filter.until_ns() && now_unix_ns() > *filter.until_ns()) last_round = true;
     follower.drain();
     if (last_round || filter.done()) return;
-    wait_for_change(inotify.get());
+    watch.wait(kPollMs);
   }
 }
 

@@ -12,6 +12,7 @@
 #include "base/files.hpp"
 #include "base/syscall_error.hpp"
 #include "base/wait_status.hpp"
+#include "engine/container_events.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/spec_json.hpp"
 #include "engine/shim_lock.hpp"
@@ -137,6 +138,11 @@ void Supervisor::launch() {
     state_.health->failing_streak = 0;
   }
   save();
+  event("start");  // every start, restarts by the policy included (as Docker: die, then start)
+}
+
+void Supervisor::event(const std::string& action, const std::map<std::string, std::string>& extra) const {
+  record_container_event(layout_, config_, action, extra);
 }
 
 void Supervisor::save() {
@@ -254,6 +260,9 @@ void Supervisor::on_container_exit(int status) {
   state_.oom_killed = cgroup_ && cgroup_->oom_killed();
   state_.finished = now_rfc3339();
   state_.pid = 0;
+  // Before any waiter is answered: a `stack stop` records its "stop" after this "die".
+  if (state_.oom_killed) event("oom");
+  event("die", {{"exitCode", std::to_string(state_.exit_code)}});
   ExitFacts facts{state_.exit_code, state_.stop_requested, state_.restart_count, ran_for};
   const bool restart = should_restart(policy_, facts);
   // An auto-removed container's cgroup goes after the exit code is sent (finish()):
@@ -287,6 +296,7 @@ void Supervisor::finish() {
     // `run --rm` should not wait for that.
     trash = layout_.containers_dir() + "/." + opt_.id + ".removing";
     if (::rename(bundle_.c_str(), trash.c_str()) < 0) trash = bundle_;
+    event("destroy");
   } else {
     save();
   }
@@ -317,6 +327,7 @@ void Supervisor::send_signal(int signal) {
 void Supervisor::on_deadlines(Clock::time_point now) {
   if (kill_at_ && now >= *kill_at_) {
     kill_at_.reset();
+    event("kill", {{"signal", std::to_string(SIGKILL)}});  // the stop's grace period is over
     send_signal(SIGKILL);
   }
   if (restart_at_ && now >= *restart_at_) {

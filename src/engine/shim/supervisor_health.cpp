@@ -37,9 +37,7 @@ void Supervisor::start_health_check(Clock::time_point now) {
     run.output = std::move(read_end);
   } catch (const std::exception& e) {
     // Docker records a check that could not even start as a failure with the reason.
-    Health& h = *state_.health;
-    health_->record(h, HealthResult{run.start, now_rfc3339(), -1, e.what()}, Clock::now());
-    save();
+    record_health(HealthResult{run.start, now_rfc3339(), -1, e.what()});
     return;
   }
   health_run_ = std::move(run);
@@ -62,8 +60,7 @@ void Supervisor::on_health_exit(int status) {
   HealthResult result{health_run_->start, now_rfc3339(), code, std::move(health_run_->text)};
   health_run_.reset();
   if (!health_ || !state_.health) return;
-  health_->record(*state_.health, std::move(result), Clock::now());
-  save();
+  record_health(std::move(result));
 }
 
 // A check past its timeout fails; one whose container went away is just dropped.
@@ -74,8 +71,15 @@ void Supervisor::abandon_health_check(const std::string& why) {
   const std::string start = health_run_->start;
   health_run_.reset();
   if (why != "timeout" || !health_ || !state_.health) return;
-  health_->record(*state_.health, health_->timed_out_result(start, now_rfc3339()), Clock::now());
+  record_health(health_->timed_out_result(start, now_rfc3339()));
+}
+
+// Records a check's result; a change of status is an event (Docker's "health_status: healthy").
+void Supervisor::record_health(HealthResult result) {
+  const std::string before = state_.health->status;
+  health_->record(*state_.health, std::move(result), Clock::now());
   save();
+  if (state_.health->status != before) event("health_status: " + state_.health->status);
 }
 
 }  // namespace stack::engine::shim

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <list>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,6 +65,7 @@ class Supervisor {
   void send_signal(int signal);
   void remove_cgroup();
   std::optional<Clock::time_point> next_deadline() const;
+  void event(const std::string& action, const std::map<std::string, std::string>& extra = {}) const;
 
   // supervisor_clients.cpp
   void listen();
@@ -83,6 +85,7 @@ class Supervisor {
   void on_health_exit(int status);
   void on_health_output();
   void abandon_health_check(const std::string& why);
+  void record_health(HealthResult result);
 
   ShimOptions opt_;
   Layout layout_;
