@@ -14,8 +14,8 @@ bench_rows=()
 started_dockerd=""
 
 # bench_init NAME: WORK (a fresh directory), stack's own state roots in it, and an EXIT trap
-# running the script's `bench_cleanup` (when defined), stopping a dockerd we started and
-# removing WORK.
+# running the script's `bench_cleanup` (when defined), removing what is left in those roots,
+# stopping a dockerd we started and removing WORK.
 bench_init() {
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/stack-bench-$1.XXXXXX")
   export STACK_ROOT=$WORK/root STACK_RUN_ROOT=$WORK/run
@@ -24,6 +24,12 @@ bench_init() {
 bench_exit() {
   # Under set -e a failing step here would end the trap early: every step goes on.
   if declare -F bench_cleanup >/dev/null; then bench_cleanup || true; fi
+  # Then whatever is left in the bench's own state root, networks included (a `container
+  # run` makes the default "bridge"): removing the root alone would leave bridges on the host.
+  if [[ -n ${STACK:-} && -x ${STACK:-} && -d $WORK/root ]]; then
+    "$STACK" container ls -aq 2>/dev/null | xargs -r "$STACK" container rm -f >/dev/null 2>&1 || true
+    "$STACK" network ls -q 2>/dev/null | xargs -r "$STACK" network rm >/dev/null 2>&1 || true
+  fi
   if [[ -n $started_dockerd ]]; then
     kill "$started_dockerd" 2>/dev/null || true
     wait "$started_dockerd" 2>/dev/null || true
