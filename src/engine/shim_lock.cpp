@@ -24,14 +24,21 @@ UniqueFd open_lock(const Layout& layout, const std::string& id) {
 
 }  // namespace
 
-UniqueFd hold_shim_lock(const Layout& layout, const std::string& id) {
+ShimLockOrRunning hold_shim_lock(const Layout& layout, const std::string& id, const std::function<int()>& running_pid) {
+  ShimLockOrRunning out;
   UniqueFd fd = open_lock(layout, id);
-  if (!fd) return fd;
-  while (::flock(fd.get(), LOCK_EX) < 0)
-    if (errno != EINTR) throw syscall_error("lock " + lock_path(layout, id));
+  if (!fd) return out;
+  for (;;) {
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) break;
+    if (errno != EWOULDBLOCK && errno != EINTR) throw syscall_error("lock " + lock_path(layout, id));
+    // Held: a removal (for a moment) or another shim (for its life).
+    if (::access(layout.spec_path(id).c_str(), F_OK) != 0) return out;
+    if ((out.running_pid = running_pid()) > 0) return out;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   // Removal deletes the directory while it holds the lock: ours is then of a dead file.
-  if (::access(layout.spec_path(id).c_str(), F_OK) != 0) return UniqueFd();
-  return fd;
+  if (::access(layout.spec_path(id).c_str(), F_OK) == 0) out.lock = std::move(fd);
+  return out;
 }
 
 UniqueFd take_shim_lock(const Layout& layout, const std::string& id, const std::function<void()>& nudge,

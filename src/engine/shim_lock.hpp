@@ -14,9 +14,15 @@
 
 namespace stack::engine {
 
-// For the shim: waits for the lock and returns it held, or an empty fd when the
+// For the shim: the lock, held; or, while another holds it, the running container's pid
+// once `running_pid` (polled) finds one: a shim launched by a killed `stack` got there
+// first and supervises the container this start asked for. Both empty when the
 // container's records are gone (removed before or while waiting).
-UniqueFd hold_shim_lock(const Layout& layout, const std::string& id);
+struct ShimLockOrRunning {
+  UniqueFd lock;
+  int running_pid = 0;
+};
+ShimLockOrRunning hold_shim_lock(const Layout& layout, const std::string& id, const std::function<int()>& running_pid);
 
 // For removal: the lock, once no shim holds it. `nudge` is called every 100 ms while
 // one does (to kill the container it is starting); throws stack::Error after `timeout`.

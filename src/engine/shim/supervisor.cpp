@@ -349,8 +349,24 @@ void Supervisor::on_deadlines(Clock::time_point now) {
 
 int run_supervisor(const ShimOptions& options) {
   // Held until the shim ends, taken before the records are read (shim_lock.hpp).
-  const UniqueFd lock = hold_shim_lock(Layout(options.roots), options.id);
-  if (!lock) throw Error("container " + options.id + " was removed before it started");
+  const Layout layout(options.roots);
+  const ShimLockOrRunning got = hold_shim_lock(layout, options.id, [&] {
+    try {
+      const ContainerState st = load_state(layout.container_dir(options.id));
+      return st.status == Status::Running ? st.pid : 0;
+    } catch (const Error&) {
+      return 0;  // being written: the next poll reads it
+    }
+  });
+  if (got.running_pid > 0) {  // another shim started it: this start is done
+    if (options.sync_fd >= 0) {
+      const std::string line = "running " + std::to_string(got.running_pid) + "\n";
+      ssize_t unused = ::write(options.sync_fd, line.data(), line.size());
+      (void)unused;
+    }
+    return 0;
+  }
+  if (!got.lock) throw Error("container " + options.id + " was removed before it started");
   Supervisor supervisor(options);
   return supervisor.run();
 }
