@@ -10,8 +10,8 @@ ok() { echo "ok - $1"; passed=$((passed + 1)); }
 not_ok() {  # not_ok NAME WHY: shows what stack printed, to debug from the CI log
   echo "not ok - $1"
   echo "#   $2"
-  sed 's/^/#   stdout: /' "$TMP/out" | head -n 20
-  sed 's/^/#   stderr: /' "$TMP/err" | head -n 20
+  sed 's/^/#   stdout: /' "$TMP/out" | tail -n 20
+  sed 's/^/#   stderr: /' "$TMP/err" | tail -n 20
   failed=$((failed + 1))
 }
 # st ARGS...: runs stack; stdout, stderr and status in $TMP/out, $TMP/err, $rc.
