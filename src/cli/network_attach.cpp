@@ -91,8 +91,8 @@ void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const Netw
   const std::unique_ptr<net::Firewall> firewall = own ? open_firewall(g) : nullptr;
   net::Networks networks = networks_from(g, firewall.get());
   if (own) {
-    if (mode == "bridge") networks.ensure({.name = "bridge"});
-    else if (!networks.find(mode)) throw Error("network " + mode + " not found");
+    // The default network is made on demand by the sandbox (and goes with its last one).
+    if (mode != net::kDefaultNetwork && !networks.find(mode)) throw Error("network " + mode + " not found");
     sandbox.networks.push_back({.network = mode, .aliases = f.aliases, .ipv4_address = f.ip, .mac_address = f.mac});
   }
   try {

@@ -178,20 +178,37 @@ void Networks::remove(const std::string& name_or_id) {
   if (!in_use.empty())
     throw Error("error while removing network: network " + n->name + " id " + n->id + " has active endpoints (" + in_use + ")",
                 "remove or disconnect its containers first");
+  if (const std::string failures = remove_locked(*n); !failures.empty())
+    throw Error("remove network " + n->name + ": " + failures);
+}
+
+std::string Networks::remove_locked(const NetworkInfo& n) {
   Failures failures;
-  failures.attempt([&] { dns::remove_network(run_root_, n->name); });
-  failures.attempt([&] { if (firewall_) firewall_->remove_network(n->bridge); });
-  failures.attempt([&] { netlink().delete_link(n->bridge); });
+  failures.attempt([&] { dns::remove_network(run_root_, n.name); });
+  failures.attempt([&] { if (firewall_) firewall_->remove_network(n.bridge); });
+  failures.attempt([&] { netlink().delete_link(n.bridge); });
   std::error_code ec;
-  fs::remove_all(paths().network_dir(n->id), ec);
-  if (ec) failures.add("remove " + paths().network_dir(n->id) + ": " + ec.message());
-  if (!failures.text.empty()) throw Error("remove network " + n->name + ": " + failures.text);
+  fs::remove_all(paths().network_dir(n.id), ec);
+  if (ec) failures.add("remove " + paths().network_dir(n.id) + ": " + ec.message());
+  return failures.text;
+}
+
+void Networks::drop_idle_default_locked() {
+  // Only with the firewall at hand: its rules must go with the bridge. The commands that
+  // open no firewall (container rm) leave it to the next that does, or to network rm.
+  if (!firewall_) return;
+  const std::optional<NetworkInfo> n = find(kDefaultNetwork);
+  if (!n) return;
+  for (const SandboxRecord& r : load_sandboxes(paths()))
+    for (const Endpoint& e : r.sandbox.endpoints)
+      if (e.network_id == n->id) return;
+  remove_locked(*n);  // best effort: what stays is removed by the next last sandbox, or rm
 }
 
 std::vector<std::string> Networks::prune(const std::map<std::string, std::string>& labels) {
   std::vector<std::string> removed;
   for (const NetworkInfo& n : list()) {
-    if (n.name == "bridge") continue;  // docker's predefined network is never pruned
+    if (n.name == kDefaultNetwork) continue;  // docker's predefined network is never pruned
     const bool match = std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
       auto it = n.labels.find(kv.first);
       return it != n.labels.end() && (kv.second.empty() || it->second == kv.second);

@@ -17,6 +17,9 @@
 
 namespace stack::net {
 
+// docker's predefined network, which containers without a network of their own join.
+inline constexpr const char* kDefaultNetwork = "bridge";
+
 class Firewall;
 class Netlink;
 struct SandboxRecord;
@@ -129,6 +132,13 @@ class Networks {
   NetworkPaths paths() const;
   Netlink& netlink();
   NetworkInfo create_locked(const NetworkSpec& spec);
+  // Bridge, rules, DNS record and record of a network no sandbox uses; best effort,
+  // the failures joined (or "").
+  std::string remove_locked(const NetworkInfo& network);
+  // The predefined network (kDefaultNetwork) is made by the first sandbox that names it
+  // and removed with the last (when this Networks has the firewall, whose rules go too),
+  // so that no bridge or rule outlives the containers (a build's RUN steps, services).
+  void drop_idle_default_locked();
   // Recreates the bridge, its rules and its DNS record when the host lost them.
   void bring_up(const NetworkInfo& network, bool force);
   // Removes the sandboxes whose container's state directory is gone.

@@ -114,6 +114,7 @@ Sandbox Networks::create_sandbox(const SandboxRequest& request) {
   std::vector<NetworkInfo> nets;
   for (const Attachment& a : wanted) {
     std::optional<NetworkInfo> n = find(a.network);
+    if (!n && a.network == kDefaultNetwork) n = create_locked({.name = kDefaultNetwork});  // made on demand
     if (!n) throw Error("network " + a.network + " not found");
     if (std::any_of(nets.begin(), nets.end(), [&](const NetworkInfo& x) { return x.id == n->id; }))
       throw Error(who + ": network " + n->name + " is named twice");
@@ -144,6 +145,7 @@ Sandbox Networks::create_sandbox(const SandboxRequest& request) {
     for (const Endpoint& e : r.sandbox.endpoints) publish_names(r, e);
   } catch (const std::exception& e) {
     teardown_locked(r);
+    drop_idle_default_locked();
     throw Error(who + ": network setup failed: " + e.what());
   }
   return r.sandbox;
@@ -202,6 +204,7 @@ void Networks::disconnect(const std::string& container_id, const std::string& ne
   netlink().delete_link(host_veth_name(container_id, n->id));
   r->sandbox.endpoints.erase(it);
   base::write_file_atomic(path, sandbox_to_json(*r), 0644, base::Durability::Replace);
+  drop_idle_default_locked();
 }
 
 void Networks::remove_sandbox(const std::string& container_id) {
@@ -219,6 +222,7 @@ void Networks::remove_sandbox(const std::string& container_id) {
   const std::string rest = teardown_locked(r);
   if (!rest.empty()) failure += (failure.empty() ? "" : "; ") + rest;
   sweep_locked();
+  drop_idle_default_locked();
   if (!failure.empty()) throw Error("remove the network of container " + container_id + ": " + failure);
 }
 

@@ -122,12 +122,11 @@ int EngineBuildHost::run(const engine::build::RunStep& step,
                          const std::function<void(const std::string& upper_dir)>& capture) {
   engine::CreateRequest r = container_for(step);
   StepContainer cleanup{ctx_, r.id};
-  if (step.network == "default") ctx_.network.ensure_network({.name = "bridge"});
   net::SandboxRequest sandbox;
   sandbox.container_id = r.id;
   sandbox.container_name = r.name;
   sandbox.state_file = ctx_.containers.layout().container_dir(r.id) + "/state.json";
-  if (step.network == "default") sandbox.networks = {{.network = "bridge"}};
+  if (step.network == "default") sandbox.networks = {{.network = net::kDefaultNetwork}};  // made on demand
   const std::string mode = step.network == "default" ? "bridge" : step.network;
   const net::ContainerNetwork n = ctx_.network.prepare(mode, sandbox, {}, ctx_.containers.layout().container_dir(r.id));
   r.network = n.network;

@@ -10,6 +10,7 @@
 #include "net/dns/records.hpp"
 #include "net/network_records.hpp"
 #include "net/networks.hpp"
+#include "net/testing/fake_firewall.hpp"
 #include "net/testing/fake_netlink.hpp"
 
 namespace fs = std::filesystem;
@@ -132,6 +133,33 @@ TEST_CASE("remove of a network in use names its containers; after remove_sandbox
   CHECK(w.nl->bridges.empty());
   CHECK_FALSE(w.networks.find("a"));
   CHECK_FALSE(fs::exists(stack::net::dns::networks_dir(w.run_root) + "/a"));
+}
+
+TEST_CASE("the default network is made by its first sandbox and goes with its last", "[net][networks]") {
+  World w;
+  testing::FakeFirewall firewall;
+  w.networks = Networks{w.root, w.run_root, &firewall, w.nl};
+  w.networks.create_sandbox(w.container(id_of('1'), "one", {{.network = kDefaultNetwork}}));
+  w.networks.create_sandbox(w.container(id_of('2'), "two", {{.network = kDefaultNetwork}}));
+  const std::optional<NetworkInfo> n = w.networks.find(kDefaultNetwork);
+  REQUIRE(n);
+  w.networks.remove_sandbox(id_of('1'));
+  CHECK(w.networks.find(kDefaultNetwork));  // "two" still uses it
+  w.networks.remove_sandbox(id_of('2'));
+  CHECK_FALSE(w.networks.find(kDefaultNetwork));
+  CHECK_FALSE(w.nl->bridges.count(n->bridge));
+  CHECK_FALSE(firewall.has_network(n->bridge));  // its rules went with it
+  w.networks.create({.name = "mine"});
+  w.networks.create_sandbox(w.container(id_of('3'), "three", {{.network = "mine"}}));
+  w.networks.remove_sandbox(id_of('3'));
+  CHECK(w.networks.find("mine"));  // a network made by name stays until removed
+}
+
+TEST_CASE("without the firewall the idle default network stays, its rules with it", "[net][networks]") {
+  World w;
+  w.networks.create_sandbox(w.container(id_of('1'), "one", {{.network = kDefaultNetwork}}));
+  w.networks.remove_sandbox(id_of('1'));
+  CHECK(w.networks.find(kDefaultNetwork));
 }
 
 TEST_CASE("a sandbox whose container directory is gone is swept and its address freed", "[net][networks]") {
