@@ -50,8 +50,10 @@ Netlink& Networks::netlink() {
 void Networks::bring_up(const NetworkInfo& n, bool force) {
   const bool missing = !netlink().link_exists(n.bridge);
   if (force || missing) {
-    netlink().ensure_bridge(n.bridge, n.gateway + "/" + std::to_string(prefix_of(n.subnet)), n.mtu);
+    // Rules first (they match the bridge by name, so they may precede it): a bridge
+    // that exists then always has its rules, and "missing" is all a retry needs to know.
     if (firewall_) firewall_->add_network({n.name, n.bridge, n.subnet, n.internal});
+    netlink().ensure_bridge(n.bridge, n.gateway + "/" + std::to_string(prefix_of(n.subnet)), n.mtu);
   }
   if (force || missing || !fs::exists(dns::networks_dir(run_root_) + "/" + n.name + "/network.json"))
     dns::publish_network(run_root_, {n.name, n.gateway, n.subnet, n.internal});
@@ -105,9 +107,12 @@ NetworkInfo Networks::create_locked(const NetworkSpec& spec) {
     n.mtu = netlink().uplink_mtu();
   }
   try {
-    bring_up(n, true);
+    // Recorded before anything is made on the host: a `stack` killed midway leaves a
+    // network that the next use brings up (bring_up) and rm removes, never a bridge
+    // or rules that nothing names.
     fs::create_directories(paths().network_dir(n.id));
     base::write_file_atomic(paths().network_file(n.id), network_to_json(n));
+    bring_up(n, true);
   } catch (const std::exception& e) {
     try {
       dns::remove_network(run_root_, n.name);

@@ -61,7 +61,7 @@ void Networks::publish_names(const SandboxRecord& r, const Endpoint& e) {
 }
 
 Endpoint Networks::add_endpoint(SandboxRecord& r, const NetworkInfo& n, const Attachment& a, bool route) {
-  if (!netlink().link_exists(n.bridge)) bring_up(n, true);  // the host lost it (a reboot)
+  bring_up(n, false);  // the host lost it (a reboot), or its creator was killed midway
   Endpoint e;
   e.network = n.name;
   e.network_id = n.id;
