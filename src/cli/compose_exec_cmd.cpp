@@ -2,6 +2,7 @@
 // project's containers to end, and moving the services' images from and to registries.
 #include <unistd.h>
 
+#include <cctype>
 #include <memory>
 
 #include <fmt/core.h>
@@ -79,14 +80,15 @@ struct TransferCli {
 
 using TransferImages = void (*)(orchestrator::Context&, const compose::Project&, const std::vector<std::string>&, bool);
 
-void add_transfer(CLI::App& app, const GlobalOptions& g, int& exit_code, const char* name, const char* about,
+// `verb` "pull" or "push": the command, its flags' names and their help say it.
+void add_transfer(CLI::App& app, const GlobalOptions& g, int& exit_code, const std::string& verb, const char* about,
                   TransferImages transfer) {
   auto o = std::make_shared<TransferCli>();
-  auto* cmd = app.add_subcommand(name, about);
-  const std::string verb = name;
+  auto* cmd = app.add_subcommand(verb, about);
+  const std::string Verb = static_cast<char>(std::toupper(verb[0])) + verb.substr(1);
   cmd->add_flag("--ignore-" + verb + "-failures", o->ignore_failures,
-                verb == "pull" ? "Pull what it can and ignores images with pull failures" : "Push what it can and ignores images with push failures");
-  cmd->add_flag("-q,--quiet", o->quiet, verb == "pull" ? "Pull without printing progress information" : "Push without printing progress information");
+                Verb + " what it can and ignores images with " + verb + " failures");
+  cmd->add_flag("-q,--quiet", o->quiet, Verb + " without printing progress information");
   cmd->add_option("services", o->services, "Services");
   cmd->callback([&g, &exit_code, o, transfer] {
     GlobalOptions options = g;

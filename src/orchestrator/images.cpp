@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <future>
+#include <mutex>
 #include <set>
 
 #include "base/error.hpp"
@@ -47,6 +48,25 @@ void push_one(Context& ctx, const std::string& service, const std::string& ref) 
     ctx.progress.event("Image", ref, "Error");
     throw Error("service \"" + service + "\": push image \"" + ref + "\": " + e.what(), e.hint());
   }
+}
+
+// Runs `one(service, reference)` for every job at once; after all ended, throws the first
+// error, or with `ignore_failures` warns of each and goes on.
+void at_once(Context& ctx, const std::vector<std::pair<std::string, std::string>>& jobs,
+             const std::function<void(const std::string&, const std::string&)>& one, bool ignore_failures) {
+  std::vector<std::future<void>> running;
+  for (const auto& [service, ref] : jobs)
+    running.push_back(std::async(std::launch::async, [&one, service = service, ref = ref] { one(service, ref); }));
+  std::optional<Error> first;
+  for (auto& f : running) {
+    try {
+      f.get();
+    } catch (const Error& e) {
+      if (ignore_failures) ctx.progress.warning(e.what());
+      else if (!first) first = e;
+    }
+  }
+  if (first) throw *first;
 }
 
 }  // namespace
@@ -97,43 +117,17 @@ std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, con
       out.emplace(ref, for_container(ctx.images, ref, image));
     }
   }
-  std::map<std::string, std::future<engine::ImageForContainer>> pulls;
-  for (const auto& [ref, why] : to_pull)
-    pulls.emplace(ref, std::async(std::launch::async, [&ctx, service = why.first, ref = ref] { return pull_one(ctx, service, ref); }));
-  std::optional<Error> first;
-  for (auto& [ref, f] : pulls) {
-    try {
-      out.emplace(ref, f.get());
-    } catch (const Error& e) {
-      if (!first) first = e;
-    }
-  }
-  if (first) throw *first;
+  std::vector<std::pair<std::string, std::string>> jobs;  // (service, reference)
+  for (const auto& [ref, why] : to_pull) jobs.emplace_back(why.first, ref);
+  std::mutex pulled;
+  at_once(ctx, jobs, [&](const std::string& service, const std::string& ref) {
+    engine::ImageForContainer image = pull_one(ctx, service, ref);
+    const std::lock_guard lock(pulled);
+    out.emplace(ref, std::move(image));
+  }, false);
   return out;
 }
 
-namespace {
-
-// Runs `one(service, reference)` for every job at once; after all ended, throws the first
-// error, or with `ignore_failures` warns of each and goes on.
-void at_once(Context& ctx, const std::vector<std::pair<std::string, std::string>>& jobs,
-             const std::function<void(const std::string&, const std::string&)>& one, bool ignore_failures) {
-  std::vector<std::future<void>> running;
-  for (const auto& [service, ref] : jobs)
-    running.push_back(std::async(std::launch::async, [&one, service = service, ref = ref] { one(service, ref); }));
-  std::optional<Error> first;
-  for (auto& f : running) {
-    try {
-      f.get();
-    } catch (const Error& e) {
-      if (ignore_failures) ctx.progress.warning(e.what());
-      else if (!first) first = e;
-    }
-  }
-  if (first) throw *first;
-}
-
-}  // namespace
 
 void pull_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
                  bool ignore_failures) {
