@@ -1,8 +1,6 @@
 #include "orchestrator/container_factory.hpp"
 
-#include <chrono>
 #include <filesystem>
-#include <thread>
 
 #include "base/error.hpp"
 #include "base/random_id.hpp"
@@ -155,20 +153,12 @@ void clear_half_made(Context& ctx, const std::string& name) {
   const std::string holder = std::filesystem::read_symlink(ctx.containers.layout().name_path(name), ec).string();
   if (ec || holder.empty()) return;
   if (!ctx.containers.view(holder).config.name.empty()) return;  // its records are whole: a real container
-  // Its shim may still be starting it (the shim outlives the killed `stack`): what it
-  // starts meanwhile keeps the cgroup busy, so the removal is tried again for a while.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  for (;;) {
-    try {
-      ctx.containers.remove(holder, true);
-      return;
-    } catch (const Error& e) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ctx.progress.warning("remove the half-made container " + holder + ": " + e.what());
-        return;
-      }
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // A shim still starting it (it outlives the killed `stack`) is ended by the removal
+  // itself, which waits for the shim's lock (engine/shim_lock.hpp).
+  try {
+    ctx.containers.remove(holder, true);
+  } catch (const Error& e) {
+    ctx.progress.warning("remove the half-made container " + holder + ": " + e.what());
   }
 }
 
