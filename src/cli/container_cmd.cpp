@@ -61,8 +61,10 @@ void add_stop(CLI::App& family, const GlobalOptions& g, int& exit_code, bool res
   cmd->add_option("-s,--signal", *signal, "Signal to send to the container");
   cmd->callback([&g, &exit_code, t, timeout, signal, restart] {
     exit_code = for_each_container(g, t->refs, [&](engine::Containers& c, const std::string& id, const std::string& ref) {
-      c.stop(id, *timeout, *signal);
-      if (restart) c.start(id);
+      if (restart)
+        c.restart(id, *timeout, *signal);
+      else
+        c.stop(id, *timeout, *signal);
       fmt::print("{}\n", ref);
     });
   });

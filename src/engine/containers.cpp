@@ -240,6 +240,12 @@ void Containers::stop(const std::string& id, std::optional<int> timeout_s, const
   record_container_event(layout_, v.config, "stop");
 }
 
+void Containers::restart(const std::string& id, std::optional<int> timeout_s, const std::string& signal) {
+  stop(id, timeout_s, signal);
+  start(id);
+  record_container_event(layout_, view(id).config, "restart");
+}
+
 // The shim is gone: signal the init ourselves, wait, escalate, then record the end.
 void Containers::stop_without_shim(const ContainerView& v, int signal, int timeout_s) {
   const runtime::Spec s = spec(v.config.id);

@@ -72,6 +72,8 @@ class Containers {
   // The stop signal, then SIGKILL after `timeout_s` (default: the container's
   // stop_timeout); returns once it exited. Not running: nothing to do.
   void stop(const std::string& id, std::optional<int> timeout_s = std::nullopt, const std::string& signal = "");
+  // stop, then start, then a "restart" event as docker records one.
+  void restart(const std::string& id, std::optional<int> timeout_s = std::nullopt, const std::string& signal = "");
   void kill(const std::string& id, const std::string& signal);
   void pause(const std::string& id);
   void unpause(const std::string& id);

@@ -59,9 +59,10 @@ struct Applier {
     remove_volumes(ctx, names, false);
   }
 
-  void stop(const std::string& id) {
-    ctx.containers.stop(id, request.timeout_s >= 0 ? std::optional<int>(request.timeout_s) : std::nullopt);
+  std::optional<int> timeout() const {
+    return request.timeout_s >= 0 ? std::optional<int>(request.timeout_s) : std::nullopt;
   }
+  void stop(const std::string& id) { ctx.containers.stop(id, timeout()); }
 
   void start(const std::string& id, const std::string& name) {
     if (request.plan.no_start) return;
@@ -104,8 +105,7 @@ struct Applier {
         case Step::Start: start(a.container_id, a.container_name); ids.push_back(a.container_id); break;
         case Step::Restart:
           ctx.progress.event("Container", a.container_name, "Restarting");
-          stop(a.container_id);
-          ctx.containers.start(a.container_id);
+          ctx.containers.restart(a.container_id, timeout());
           ctx.progress.event("Container", a.container_name, "Started");
           ids.push_back(a.container_id);
           break;

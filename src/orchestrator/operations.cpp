@@ -64,8 +64,7 @@ void operate_one(Context& ctx, Operation op, const ObservedContainer& c, const O
       return;
     case Operation::Restart:
       ctx.progress.event("Container", c.name, "Restarting");
-      ctx.containers.stop(c.id, r.timeout_s);
-      ctx.containers.start(c.id);
+      ctx.containers.restart(c.id, r.timeout_s);
       ctx.progress.event("Container", c.name, "Started");
       return;
     case Operation::Kill:

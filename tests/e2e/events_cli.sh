@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end checks of `stack events` as root: followers started before `up -d`, then
-# stop, start, exec, pause, unpause, kill and down; the events written by stack and by the shims (die, restarts
+# stop, start, restart, exec, pause, unpause, kill and down; the events written by stack and by the shims (die, restarts
 # of a `restart: always` service) must reach them in order, in compose's json and text
 # formats, filtered by service, and --until must end a reading by itself.
 #
@@ -96,6 +96,8 @@ check "its die event carries the exit code" eval '[[ $(event_field "$TMP/json" "
 
 st stop web
 st start web
+st restart web
+check "restart restarts web" eval '[[ $rc == 0 ]]'
 st exec -T web sh -c 'exit 4'
 check "exec runs in web" eval '[[ $rc == 4 ]]'
 st pause web
@@ -106,8 +108,8 @@ check "kill kills web" eval '[[ $rc == 0 ]]'
 st down -t 0
 check "down removes the project" eval '[[ $rc == 0 && -z $("$STACK" ps -aq) ]]'
 
-want="create start kill die stop start exec_create: sh -c exit 4 exec_start: sh -c exit 4 exec_die pause unpause kill die destroy"
-check "web's events arrive in order: up, stop, start, exec, pause, unpause, kill, down" \
+want="create start kill die stop start kill die stop start restart exec_create: sh -c exit 4 exec_start: sh -c exit 4 exec_die pause unpause kill die destroy"
+check "web's events arrive in order: up, stop, start, restart, exec, pause, unpause, kill, down" \
   eventually eval '[[ $(actions "$TMP/json" "$web") == "$want" ]]'
 check "a json event names its service, its container and the signal or exit code" eval '
   [[ $(event_field "$TMP/json" "$web" kill "e[\"service\"], e[\"type\"], e[\"attributes\"][\"signal\"]") == "web container 9" &&
