@@ -64,6 +64,31 @@ std::string event_text(const orchestrator::ProjectEvent& e) {
   return fmt::format("{} container {} {} ({})", local_time_micro(e.time_ns), e.action, e.id, attributes);
 }
 
+namespace {
+
+// Go's json.Marshal, which compose prints events with, escapes <, > and & (and the line
+// and paragraph separators) inside strings; outside strings a JSON text has none of them,
+// so the dumped text can be rewritten as a whole.
+std::string go_escaped(const std::string& json) {
+  std::string out;
+  out.reserve(json.size());
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '<') out += "\\u003c";
+    else if (c == '>') out += "\\u003e";
+    else if (c == '&') out += "\\u0026";
+    else if (c == '\xe2' && i + 2 < json.size() && json[i + 1] == '\x80' && (json[i + 2] == '\xa8' || json[i + 2] == '\xa9')) {
+      out += json[i + 2] == '\xa8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string event_json(const orchestrator::ProjectEvent& e) {
   const nlohmann::json j = {{"time", local_time_rfc3339_nano(e.time_ns)},
                             {"type", "container"},
@@ -71,7 +96,7 @@ std::string event_json(const orchestrator::ProjectEvent& e) {
                             {"id", e.id},
                             {"service", e.service},
                             {"attributes", e.attributes}};
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return go_escaped(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace stack::cli

@@ -3,6 +3,8 @@
 #include <ctime>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/event_format.hpp"
 #include "unit/image/scratch.hpp"
 
@@ -60,4 +62,13 @@ TEST_CASE("an event's json line has compose's keys, sorted as Go marshals a map"
   CHECK(event_json(start_event()) ==
         R"({"action":"start","attributes":{"image":"busybox","name":"p-web-1"},"id":"3f2a",)"
         R"("service":"web","time":"2026-12-05T16:20:01.123456789Z","type":"container"})");
+}
+
+TEST_CASE("an event's json line escapes <, > and & as Go's encoder does", "[events]") {
+  const Zone utc("UTC");
+  ProjectEvent e = start_event();
+  e.attributes["image"] = "registry.local/a<b>&c\u2028";
+  const std::string line = event_json(e);
+  CHECK(line.find(R"("image":"registry.local/a\u003cb\u003e\u0026c\u2028")") != std::string::npos);
+  CHECK(nlohmann::json::parse(line)["attributes"]["image"] == e.attributes["image"]);
 }
