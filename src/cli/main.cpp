@@ -9,8 +9,8 @@
 #include <spdlog/spdlog.h>
 
 #include "base/error.hpp"
+#include "cli/command_families.hpp"
 #include "cli/command_line.hpp"
-#include "cli/commands.hpp"
 #include "cli/heap.hpp"
 #include "engine/container_events.hpp"
 
@@ -34,21 +34,12 @@ int main(int argc, char** argv) {
   stack::cli::GlobalOptions global;
   stack::cli::add_global_options(app, global);
   int exit_code = 0;
-  stack::cli::add_config_command(app, global, exit_code);
-  stack::cli::add_version_command(app, exit_code);
-  stack::cli::add_container_command(app, global, exit_code);
-  stack::cli::add_image_command(app, global, exit_code);
-  stack::cli::add_volume_command(app, global, exit_code);
-  stack::cli::add_network_command(app, global, exit_code);
-  stack::cli::add_login_commands(app, global, exit_code);
-  stack::cli::add_compose_up_commands(app, global, exit_code);
-  stack::cli::add_compose_lifecycle_commands(app, global, exit_code);
-  stack::cli::add_compose_view_commands(app, global, exit_code);
-  stack::cli::add_compose_exec_commands(app, global, exit_code);
-  stack::cli::add_compose_run_command(app, global, exit_code);
-  stack::cli::add_compose_build_command(app, global, exit_code);
-  stack::cli::add_compose_cp_command(app, global, exit_code);
-  stack::cli::add_compose_events_command(app, global, exit_code);
+  const std::string word = stack::cli::command_word(app, argc, argv);
+  if (!word.empty() && !stack::cli::is_command_word(word)) {
+    fmt::print(stderr, "stack: '{}' is not a stack command\nRun 'stack --help' for the list of commands.\n", word);
+    return 1;
+  }
+  stack::cli::add_commands(app, global, exit_code, word);
   app.parse_complete_callback([&] {
     setup_logging(global.log_level);
     stack::engine::set_event_debug_sink([](const std::string& text) { spdlog::debug("{}", text); });

@@ -254,5 +254,32 @@ else
   not_ok "config output loaded again with -f prints the same document" "exit status $first_rc/$rc; diff in stdout"
 fi
 
+# --- the command tree: each invocation builds only its command's family ---------------
+
+# Every command `stack --help` lists answers its own --help, named after global options
+# whose values are other commands' words (a value taken for the command would build the
+# wrong family and fail).
+run "$TMP" -- --help
+words=$(sed -n '/^Subcommands:/,$p' "$TMP/out" | awk 'NR > 1 && NF {print $1}')
+missing=()
+for w in $words; do
+  run "$TMP" -- -p ps --log-level error --progress=quiet -fup.yaml "$w" --help
+  ((rc == 0)) && grep -q "stack $w" "$TMP/out" || missing+=("$w")
+done
+if [[ $(wc -w <<<"$words") -ge 30 && ${#missing[@]} == 0 ]]; then
+  ok "each of the $(wc -w <<<"$words") commands in --help answers its own --help after global options"
+else
+  not_ok "each command in --help answers its own --help after global options" "failed: ${missing[*]:-none}; listed: $words"
+fi
+
+run "$LNMP" -- -p ps config --services
+expect "a project named after a command (-p ps) still runs the command given" [ "$rc" = 0 ]
+run "$TMP" -- nosuch
+if ((rc == 1)) && grep -q "'nosuch' is not a stack command" "$TMP/err"; then
+  ok "an unknown command exits 1 and is named"
+else
+  not_ok "an unknown command exits 1 and is named" "exit status $rc"
+fi
+
 echo "$passed passed, $failed failed"
 ((failed == 0))
