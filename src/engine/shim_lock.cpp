@@ -41,6 +41,16 @@ ShimLockOrRunning hold_shim_lock(const Layout& layout, const std::string& id, co
   return out;
 }
 
+UniqueFd try_shim_lock(const Layout& layout, const std::string& id) {
+  UniqueFd fd = open_lock(layout, id);
+  if (!fd) return fd;
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) return UniqueFd();
+    if (errno != EINTR) throw syscall_error("lock " + lock_path(layout, id));
+  }
+  return fd;
+}
+
 UniqueFd take_shim_lock(const Layout& layout, const std::string& id, const std::function<void()>& nudge,
                         std::chrono::milliseconds timeout) {
   UniqueFd fd = open_lock(layout, id);

@@ -24,6 +24,11 @@ struct ShimLockOrRunning {
 };
 ShimLockOrRunning hold_shim_lock(const Layout& layout, const std::string& id, const std::function<int()>& running_pid);
 
+// For a copy into or out of a stopped container: the lock, when no shim (nor a removal)
+// holds it; empty when one does or the container's directory is gone. Held, it makes a
+// start wait: its shim takes the lock before it mounts the container's filesystem.
+UniqueFd try_shim_lock(const Layout& layout, const std::string& id);
+
 // For removal: the lock, once no shim holds it. `nudge` is called every 100 ms while
 // one does (to kill the container it is starting); throws stack::Error after `timeout`.
 // An empty fd when the container's directory is already gone.

@@ -115,6 +115,28 @@ st container start box
 check "the container starts again and sees what was copied while it was stopped" \
   eval '[[ $(in_box "cat /srv/site/stopped.txt /data/tree2/top.txt") == "hello
 top" ]]'
+# A start while a copy into the stopped container is under way waits for the copy (its
+# shim would otherwise mount the upper directory a second time beside the copy's overlay).
+st container stop -t 0 box
+lock=$STACK_ROOT/containers/$("$STACK" container inspect -f '{{.Id}}' box)/shim.lock
+mkfifo "$TMP/tar.fifo"
+"$STACK" container cp - box:/srv <"$TMP/tar.fifo" >/dev/null 2>"$TMP/cp.err" &
+cp_pid=$!
+exec 7>"$TMP/tar.fifo"
+for _ in $(seq 100); do flock -n "$lock" true || break; sleep 0.05; done  # until the copy holds it
+"$STACK" container start box >/dev/null 2>&1 &
+start_pid=$!
+sleep 0.5
+waited=no
+kill -0 "$start_pid" 2>/dev/null && [[ $("$STACK" container inspect -f '{{.State.Status}}' box) != running ]] && waited=yes
+tar -C "$H" -cf - tree >&7
+exec 7>&-
+wait "$cp_pid"
+cp_rc=$?
+wait "$start_pid"
+start_rc=$?
+check "a start during a copy into the stopped container waits for the copy, then shows it" \
+  eval '[[ $waited == yes && $cp_rc == 0 && $start_rc == 0 && $(in_box "cat /srv/tree/sub/deep.txt") == deep ]]'
 st container create --cgroup-parent "$PARENT" --name fresh --rootfs "$R" true
 st container cp fresh:/etc/conf.d/a.conf "$TMP/fresh.conf"
 check "a created, never started container is copied from too" eval '[[ $rc == 0 && $(cat "$TMP/fresh.conf") == from-image ]]'

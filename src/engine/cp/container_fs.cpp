@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <optional>
+#include <thread>
 
 #include "base/syscall_error.hpp"
 #include "engine/runtime/overlay.hpp"
+#include "engine/shim_lock.hpp"
 
 namespace stack::engine::cp {
 namespace {
@@ -59,16 +62,26 @@ FsView stopped_view(const runtime::Spec& spec, const std::string& name) {
 }  // namespace
 
 ContainerFs open_container_fs(const Containers& containers, const std::string& id) {
-  const ContainerView v = containers.view(id);
-  ContainerFs fs{v.config.name, {}};
-  if (has_process(v)) {
-    // It may have exited since: then its files are reached as a stopped container's.
-    fs.view.root = UniqueFd(::open(("/proc/" + std::to_string(v.state.pid) + "/root").c_str(),
-                                   O_PATH | O_DIRECTORY | O_CLOEXEC));
-    if (fs.view.root) return fs;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    const ContainerView v = containers.view(id);
+    ContainerFs fs{v.config.name, {}, {}};
+    if (has_process(v)) {
+      // It may have exited since: then its files are reached as a stopped container's.
+      fs.view.root = UniqueFd(::open(("/proc/" + std::to_string(v.state.pid) + "/root").c_str(),
+                                     O_PATH | O_DIRECTORY | O_CLOEXEC));
+      if (fs.view.root) return fs;
+    }
+    if ((fs.stopped_lock = try_shim_lock(containers.layout(), id))) {
+      fs.view = stopped_view(containers.spec(id), v.config.name);
+      return fs;
+    }
+    // A shim holds the lock: it is starting the container (or waiting to restart it).
+    if (std::chrono::steady_clock::now() > deadline)
+      throw Error("container " + v.config.name + " is being started or restarted: its files cannot be reached now",
+                  "copy again once it runs");
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  fs.view = stopped_view(containers.spec(id), v.config.name);
-  return fs;
 }
 
 FsView host_view() {

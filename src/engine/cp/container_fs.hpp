@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "base/unique_fd.hpp"
 #include "engine/containers.hpp"
 #include "engine/cp/fs_view.hpp"
 
@@ -15,9 +16,12 @@ namespace stack::engine::cp {
 struct ContainerFs {
   std::string name;
   FsView view;
+  UniqueFd stopped_lock;  // the shim lock of a stopped container, for as long as the view is used
 };
 
-// Throws stack::Error when the container's filesystem cannot be reached.
+// Throws stack::Error when the container's filesystem cannot be reached. A stopped
+// container stays stopped while the result lives: a start waits for it (its shim would
+// otherwise mount the upper directory a second time beside the copy's overlay).
 ContainerFs open_container_fs(const Containers& containers, const std::string& id);
 
 // The host's filesystem: "/" with nothing redirected.
