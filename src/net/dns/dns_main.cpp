@@ -2,7 +2,11 @@
 // Started by ensure_dns_running (launcher.hpp), which reads its report on --ready-fd:
 // "ready <pid>" or "error <message>". Exits when no network record remains.
 //
-//   stack-dns --run-root DIR [--ready-fd N] [--upstream-file FILE] [--port N]
+//   stack-dns --run-root DIR [--ready-fd N] [--upstream-file FILE] [--port N] [--detach]
+//
+// --detach: the server leads a session of its own and is nobody's child (the process
+// started exits at once, for its starter to reap); the fork is this small binary's, not
+// the caller's, which may be a large multithreaded stack.
 //
 // STACK_DNS_UPSTREAM names the upstream file when --upstream-file is not given.
 #include <fcntl.h>
@@ -27,19 +31,26 @@ using stack::net::dns::ServerOptions;
 struct Args {
   ServerOptions server;
   int ready_fd = -1;
+  bool detach = false;
 };
 
 bool parse_args(int argc, char** argv, Args& args) {
   if (const char* env = std::getenv("STACK_DNS_UPSTREAM")) args.server.upstream_file = env;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i], value = argv[i + 1];
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--detach") {
+      args.detach = true;
+      continue;
+    }
+    if (i + 1 >= argc) return false;
+    const std::string value = argv[++i];
     if (flag == "--run-root") args.server.run_root = value;
     else if (flag == "--ready-fd") args.ready_fd = std::atoi(value.c_str());
     else if (flag == "--upstream-file") args.server.upstream_file = value;
     else if (flag == "--port") args.server.port = static_cast<uint16_t>(std::atoi(value.c_str()));
     else return false;
   }
-  return argc % 2 == 1 && !args.server.run_root.empty();
+  return !args.server.run_root.empty();
 }
 
 void report(int fd, const std::string& line) {
@@ -68,8 +79,17 @@ stack::UniqueFd take_server_lock(const std::string& run_root) {
 int main(int argc, char** argv) {
   Args args;
   if (!parse_args(argc, argv, args)) {
-    std::fprintf(stderr, "usage: stack-dns --run-root DIR [--ready-fd N] [--upstream-file FILE] [--port N]\n");
+    std::fprintf(stderr, "usage: stack-dns --run-root DIR [--ready-fd N] [--upstream-file FILE] [--port N] [--detach]\n");
     return 2;
+  }
+  if (args.detach) {
+    ::setsid();
+    const pid_t child = ::fork();
+    if (child < 0) {
+      report(args.ready_fd, std::string("error fork: ") + std::strerror(errno));
+      return 1;
+    }
+    if (child > 0) return 0;
   }
   try {
     const stack::UniqueFd lock = take_server_lock(args.server.run_root);
