@@ -97,3 +97,17 @@ TEST_CASE("down removes the project's networks and, with -v, its volumes but nev
   CHECK(!s.volumes.find("proj_data"));
   CHECK(s.volumes.find("keep"));
 }
+
+TEST_CASE("a network asking for IPv6 is an error before anything is made, naming its key", "[orchestrator]") {
+  Scratch s;
+  const stack::compose::Project p = project_from(
+      "services:\n  web: {image: busybox, networks: [v6], volumes: ['data:/data']}\n"
+      "networks:\n  v6: {enable_ipv6: true}\nvolumes:\n  data: {}\n");
+  CHECK_THROWS_WITH(ensure_project_resources(s.ctx, p, {"web"}),
+                    Catch::Contains("network proj_v6: enable_ipv6 is not supported"));
+  CHECK(s.network.networks.empty());
+  const stack::compose::Project off = project_from(
+      "services:\n  web: {image: busybox, networks: [v6]}\nnetworks:\n  v6: {enable_ipv6: false}\n");
+  ensure_project_resources(s.ctx, off, {"web"});
+  CHECK(s.network.networks.count("proj_v6"));
+}
