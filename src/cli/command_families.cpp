@@ -16,8 +16,9 @@ struct Family {
   std::initializer_list<std::string_view> words;  // the top-level commands it adds
 };
 
-// In the order `stack --help` lists them. tests/unit/cli/command_families_test.cpp checks
-// that each family adds exactly its words.
+// In the order `stack --help` lists them. tests/e2e/config_cli.sh runs `WORD --help` for
+// every command the full help lists, behind global options, so a word missing here (or
+// owned by the wrong family) fails there.
 const Family kFamilies[] = {
     {add_config_command, {"config"}},
     {[](CLI::App& app, const GlobalOptions&, int& exit_code) { add_version_command(app, exit_code); }, {"version"}},

@@ -21,7 +21,7 @@ std::string command_word(const CLI::App& app, int argc, const char* const* argv)
 bool is_command_word(const std::string& word);
 
 // Adds the family that owns `word`; every family when `word` is "" or no family owns it,
-// so that help and CLI11's errors ("did you mean") see every command.
+// so that the top-level help and CLI11's errors see every command.
 void add_commands(CLI::App& app, const GlobalOptions& global, int& exit_code, const std::string& word);
 
 }  // namespace stack::cli
