@@ -1,4 +1,5 @@
-// The lock a container's stack-shim holds for its whole life: <container dir>/shim.lock.
+// The lock a container's stack-shim holds for its whole life: a flock on its container
+// directory.
 // A shim launched by a `stack` that was killed at once has not yet said "running" when
 // the next `stack down` looks, so the records alone cannot tell that it is about to start
 // the container. With the lock, removal waits for (and ends) any such shim, and a shim

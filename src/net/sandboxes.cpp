@@ -99,6 +99,17 @@ std::string Networks::teardown_locked(const SandboxRecord& r) {
 void Networks::sweep_locked() {
   for (const SandboxRecord& r : load_sandboxes(paths()))
     if (gone(r)) teardown_locked(r);
+  // A namespace no record names was made by a create_sandbox killed before it wrote the
+  // record (it is written once, with the endpoints): under the lock none is in the making.
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(paths().netns_dir(), ec)) {
+    const std::string id = entry.path().filename().string();
+    if (fs::exists(paths().sandbox_file(id))) continue;
+    SandboxRecord orphan;
+    orphan.sandbox.container_id = id;
+    orphan.sandbox.netns_path = entry.path().string();
+    teardown_locked(orphan);
+  }
 }
 
 Sandbox Networks::create_sandbox(const SandboxRequest& request) {
@@ -129,10 +140,9 @@ Sandbox Networks::create_sandbox(const SandboxRequest& request) {
   fs::create_directories(paths().netns_dir());
   fs::create_directories(paths().sandboxes_dir());
   if (!r.state_file.empty()) fs::create_directories(fs::path(r.state_file).parent_path());  // else the sweep takes it
-  // Recorded before the namespace is made: a `stack` killed midway leaves a record the
-  // sweep finds (once the container's directory is gone), never a mounted namespace
-  // that nothing names.
-  base::write_file_atomic(paths().sandbox_file(id), sandbox_to_json(r), 0644, base::Durability::Replace);
+  // The record is written once, with its endpoints: a `stack` killed before that leaves a
+  // namespace no record names, which the next sweep removes. (A first record before the
+  // namespace cost one more inode made and freed per container: see engine/shim_lock.cpp.)
   try {
     netlink().create_netns(r.sandbox.netns_path);
     bool routed = false;

@@ -118,7 +118,7 @@ top" ]]'
 # A start while a copy into the stopped container is under way waits for the copy (its
 # shim would otherwise mount the upper directory a second time beside the copy's overlay).
 st container stop -t 0 box
-lock=$STACK_ROOT/containers/$("$STACK" container inspect -f '{{.Id}}' box)/shim.lock
+lock=$STACK_ROOT/containers/$("$STACK" container inspect -f '{{.Id}}' box)  # the shim lock: a flock on this directory
 mkfifo "$TMP/tar.fifo"
 "$STACK" container cp - box:/srv <"$TMP/tar.fifo" >/dev/null 2>"$TMP/cp.err" &
 cp_pid=$!

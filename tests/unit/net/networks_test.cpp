@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "base/error.hpp"
@@ -172,6 +173,18 @@ TEST_CASE("a sandbox whose container directory is gone is swept and its address 
   CHECK(s.endpoints[0].ipv4 == "10.89.0.2");
   CHECK_FALSE(w.networks.sandbox(id_of('1')));
   CHECK(w.nl->namespaces.size() == 1);
+}
+
+TEST_CASE("a namespace no record names (a create killed midway) is swept", "[net][networks]") {
+  World w;
+  w.networks.create({.name = "a"});
+  const std::string orphan = w.run_root + "/netns/" + id_of('1');
+  fs::create_directories(w.run_root + "/netns");
+  { std::ofstream(orphan).put('\n'); }  // the mountpoint a killed create_sandbox left
+  w.nl->namespaces.insert(orphan);
+  const Sandbox s = w.networks.create_sandbox(w.container(id_of('2'), "db", {{.network = "a"}}));
+  CHECK(w.nl->namespaces.count(orphan) == 0);
+  CHECK(w.nl->namespaces.count(s.netns_path) == 1);
 }
 
 TEST_CASE("connect adds the next interface and disconnect removes it", "[net][networks]") {
