@@ -26,7 +26,10 @@ source "$HERE/lib.sh"
 bench_containers dns busybox dnsperf nsenter
 
 names=(stkbench-web1 stkbench-web2 stkbench-web3 stkbench-client)
+floor_pid=
 bench_cleanup() {
+  if [[ -n $floor_pid ]]; then kill "$floor_pid" 2>/dev/null; wait "$floor_pid" 2>/dev/null || true; fi
+  floor_pid=
   "$STACK" container rm -f "${names[@]}" >/dev/null 2>&1 || true
   "$STACK" network rm "$NET" >/dev/null 2>&1 || true
   local p
@@ -79,12 +82,34 @@ measure() {
   bench_note "$name: lost in the saturated run: ${lost:-?}; answered with $(field "Response codes:" "$WORK/$name.sat" || true)"
 }
 
+# floor PID SERVER: the paced latency of bench/dns_floor.c (a responder that parses and
+# looks up nothing) on the same address and path, as a note: what this machine leaves
+# to any DNS server under the 50 us budget.
+floor() {
+  local pid=$1 server=$2 port=
+  if ! gcc -O2 -o "$WORK/dns_floor" "$HERE/dns_floor.c" 2>"$WORK/floor.err"; then
+    bench_note "floor: bench/dns_floor.c did not build, not measured: $(head -c 160 "$WORK/floor.err")"
+    return 0
+  fi
+  "$WORK/dns_floor" "$server" >"$WORK/floor.port" &
+  floor_pid=$!
+  for _ in $(seq 50); do port=$(cat "$WORK/floor.port"); [[ -n $port ]] && break; sleep 0.02; done
+  nsenter -t "$pid" -n dnsperf -s "$server" -p "$port" -d "$WORK/queries" -l "$DURATION" -Q 2000 >"$WORK/floor.paced" 2>&1
+  kill "$floor_pid"
+  wait "$floor_pid" 2>/dev/null || true
+  floor_pid=
+  local l
+  l=$(field "Average Latency (s):" "$WORK/floor.paced")
+  bench_note "floor: a responder that parses and looks up nothing (bench/dns_floor.c), on stack's gateway address from the same client, paced at 2000 q/s: $(awk -v s="${l%%,*}" 'BEGIN { printf "%.1f", s * 1000000 }') us average"
+}
+
 make_busybox_rootfs "$WORK/busybox"
 tar -C "$WORK/busybox" -c . | "$STACK" image import -c 'CMD ["sh"]' - "$IMAGE" >/dev/null
 
 read -r pid server < <(setup stack "$STACK") || { echo "stack setup failed" >&2; exit 1; }
 measure stack "$pid" "$server"
 rss[stack]=$(rss_kb "$(cat "$STACK_RUN_ROOT/dns/lock")")
+floor "$pid" "$server"
 bench_cleanup
 
 prepare_peers
