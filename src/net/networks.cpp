@@ -199,12 +199,16 @@ std::string Networks::remove_locked(const NetworkInfo& n) {
 }
 
 void Networks::drop_idle_default_locked() {
+  if (firewall_) drop_idle_default_locked(load_sandboxes(paths()));
+}
+
+void Networks::drop_idle_default_locked(const std::vector<SandboxRecord>& sandboxes) {
   // Only with the firewall at hand: its rules must go with the bridge. The commands that
   // open no firewall (container rm) leave it to the next that does, or to network rm.
   if (!firewall_) return;
   const std::optional<NetworkInfo> n = find(kDefaultNetwork);
   if (!n) return;
-  for (const SandboxRecord& r : load_sandboxes(paths()))
+  for (const SandboxRecord& r : sandboxes)
     for (const Endpoint& e : r.sandbox.endpoints)
       if (e.network_id == n->id) return;
   remove_locked(*n);  // best effort: what stays is removed by the next last sandbox, or rm

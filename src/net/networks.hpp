@@ -139,13 +139,18 @@ class Networks {
   // and removed with the last (when this Networks has the firewall, whose rules go too),
   // so that no bridge or rule outlives the containers (a build's RUN steps, services).
   void drop_idle_default_locked();
+  void drop_idle_default_locked(const std::vector<SandboxRecord>& sandboxes);
   // Recreates the bridge, its rules and its DNS record when the host lost them.
   void bring_up(const NetworkInfo& network, bool force);
-  // Removes the sandboxes whose container's state directory is gone.
-  void sweep_locked();
+  // Removes the sandboxes whose container's state directory is gone, and namespaces no
+  // record names; returns the records that stay (read once: callers use them, not a
+  // second read of every record).
+  std::vector<SandboxRecord> sweep_locked();
   // Best effort: every step tried; the failures, joined, or "".
   std::string teardown_locked(const SandboxRecord& record);
-  Endpoint add_endpoint(SandboxRecord& record, const NetworkInfo& network, const Attachment& attachment, bool route);
+  // `sandboxes`: every other record (their addresses are taken).
+  Endpoint add_endpoint(SandboxRecord& record, const std::vector<SandboxRecord>& sandboxes, const NetworkInfo& network,
+                        const Attachment& attachment, bool route);
   void publish_names(const SandboxRecord& record, const Endpoint& endpoint);
 
   std::string root_;

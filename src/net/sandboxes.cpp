@@ -4,6 +4,7 @@
 // command killed midway) is swept, with its namespace, by the next change.
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "base/error.hpp"
 #include "base/file_lock.hpp"
@@ -27,9 +28,9 @@ bool dns_name(const std::string& name) {
          name.front() != '.' && name.back() != '.' && name.find("..") == std::string::npos;
 }
 
-std::set<std::string> addresses_on(const NetworkPaths& paths, const std::string& network_id) {
+std::set<std::string> addresses_on(const std::vector<SandboxRecord>& sandboxes, const std::string& network_id) {
   std::set<std::string> used;
-  for (const SandboxRecord& r : load_sandboxes(paths))
+  for (const SandboxRecord& r : sandboxes)
     for (const Endpoint& e : r.sandbox.endpoints)
       if (e.network_id == network_id) used.insert(e.ipv4);
   return used;
@@ -44,6 +45,22 @@ std::string next_interface(const Sandbox& sandbox) {
 }
 
 bool gone(const SandboxRecord& r) { return !r.state_file.empty() && !fs::exists(fs::path(r.state_file).parent_path()); }
+
+// The ids that have a record file, read or not: one directory read, not a stat per
+// namespace (an unreadable record still keeps its namespace). Nothing when the directory
+// cannot be read (out of file descriptors...): then no namespace counts as unnamed.
+std::optional<std::set<std::string>> recorded_ids(const NetworkPaths& paths) {
+  std::set<std::string> ids;
+  std::error_code ec;
+  fs::directory_iterator it(paths.sandboxes_dir(), ec);
+  if (ec) return ec == std::errc::no_such_file_or_directory ? std::optional(ids) : std::nullopt;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) return std::nullopt;
+    if (it->path().extension() == ".json") ids.insert(it->path().stem().string());
+  }
+  if (ec) return std::nullopt;
+  return ids;
+}
 
 }  // namespace
 
@@ -60,13 +77,14 @@ void Networks::publish_names(const SandboxRecord& r, const Endpoint& e) {
   dns::publish_container(run_root_, e.network, entry);
 }
 
-Endpoint Networks::add_endpoint(SandboxRecord& r, const NetworkInfo& n, const Attachment& a, bool route) {
+Endpoint Networks::add_endpoint(SandboxRecord& r, const std::vector<SandboxRecord>& sandboxes, const NetworkInfo& n,
+                                const Attachment& a, bool route) {
   bring_up(n, false);  // the host lost it (a reboot), or its creator was killed midway
   Endpoint e;
   e.network = n.name;
   e.network_id = n.id;
   e.interface = next_interface(r.sandbox);
-  e.ipv4 = allocate_address(n, addresses_on(paths(), n.id), a.ipv4_address);
+  e.ipv4 = allocate_address(n, addresses_on(sandboxes, n.id), a.ipv4_address);
   e.prefix_length = parse_cidr(n.subnet).value_or(Cidr{}).prefix;
   e.gateway = n.gateway;
   e.mac = a.mac_address.empty() ? mac_for_address(e.ipv4) : a.mac_address;
@@ -96,25 +114,31 @@ std::string Networks::teardown_locked(const SandboxRecord& r) {
   return failures.text;
 }
 
-void Networks::sweep_locked() {
-  for (const SandboxRecord& r : load_sandboxes(paths()))
-    if (gone(r)) teardown_locked(r);
+std::vector<SandboxRecord> Networks::sweep_locked() {
+  std::vector<SandboxRecord> live;
+  for (SandboxRecord& r : load_sandboxes(paths())) {
+    if (gone(r) && teardown_locked(r).empty()) continue;
+    live.push_back(std::move(r));  // a record that could not go still holds its addresses
+  }
   // A namespace no record names was made by a create_sandbox killed before it wrote the
   // record (it is written once, with the endpoints): under the lock none is in the making.
+  const std::optional<std::set<std::string>> recorded = recorded_ids(paths());
+  if (!recorded) return live;
   std::error_code ec;
   for (const fs::directory_entry& entry : fs::directory_iterator(paths().netns_dir(), ec)) {
     const std::string id = entry.path().filename().string();
-    if (fs::exists(paths().sandbox_file(id))) continue;
+    if (recorded->count(id)) continue;
     SandboxRecord orphan;
     orphan.sandbox.container_id = id;
     orphan.sandbox.netns_path = entry.path().string();
     teardown_locked(orphan);
   }
+  return live;
 }
 
 Sandbox Networks::create_sandbox(const SandboxRequest& request) {
   const base::FileLock lock = lock_networks(paths());
-  sweep_locked();
+  const std::vector<SandboxRecord> sandboxes = sweep_locked();
   const std::string& id = request.container_id;
   const std::string who = "container " + (request.container_name.empty() ? id : request.container_name);
   if (id.size() < 12 || id.find_first_not_of("0123456789abcdef") != std::string::npos)
@@ -148,14 +172,14 @@ Sandbox Networks::create_sandbox(const SandboxRequest& request) {
     bool routed = false;
     for (size_t i = 0; i < nets.size(); ++i) {
       const bool route = !routed && !nets[i].internal;  // the default route: the first network with a way out
-      add_endpoint(r, nets[i], wanted[i], route);
+      add_endpoint(r, sandboxes, nets[i], wanted[i], route);
       routed = routed || route;
     }
     base::write_file_atomic(paths().sandbox_file(id), sandbox_to_json(r), 0644, base::Durability::Replace);
     for (const Endpoint& e : r.sandbox.endpoints) publish_names(r, e);
   } catch (const std::exception& e) {
     teardown_locked(r);
-    drop_idle_default_locked();
+    drop_idle_default_locked(sandboxes);
     throw Error(who + ": network setup failed: " + e.what());
   }
   return r.sandbox;
@@ -170,7 +194,7 @@ std::optional<Sandbox> Networks::sandbox(const std::string& container_id) const 
 
 Endpoint Networks::connect(const std::string& container_id, const Attachment& attachment, const SandboxRequest& names) {
   const base::FileLock lock = lock_networks(paths());
-  sweep_locked();
+  const std::vector<SandboxRecord> sandboxes = sweep_locked();
   const std::string path = paths().sandbox_file(container_id);
   const std::optional<std::string> text = base::read_file_if_exists(path);
   if (!text) throw Error("container " + container_id + " has no network namespace of its own (its network is none, host or another container's)");
@@ -186,7 +210,7 @@ Endpoint Networks::connect(const std::string& container_id, const Attachment& at
     const std::optional<NetworkInfo> other = find(e.network_id);
     return other && !other->internal;
   });
-  const Endpoint e = add_endpoint(r, *n, attachment, route);
+  const Endpoint e = add_endpoint(r, sandboxes, *n, attachment, route);
   try {
     base::write_file_atomic(path, sandbox_to_json(r), 0644, base::Durability::Replace);
     publish_names(r, e);
@@ -231,8 +255,7 @@ void Networks::remove_sandbox(const std::string& container_id) {
   }
   const std::string rest = teardown_locked(r);
   if (!rest.empty()) failure += (failure.empty() ? "" : "; ") + rest;
-  sweep_locked();
-  drop_idle_default_locked();
+  drop_idle_default_locked(sweep_locked());
   if (!failure.empty()) throw Error("remove the network of container " + container_id + ": " + failure);
 }
 

@@ -187,6 +187,19 @@ TEST_CASE("a namespace no record names (a create killed midway) is swept", "[net
   CHECK(w.nl->namespaces.count(s.netns_path) == 1);
 }
 
+TEST_CASE("the sweep keeps what records name: addresses of live sandboxes, a namespace whose record is unreadable", "[net][networks]") {
+  World w;
+  w.networks.create({.name = "a"});
+  const Sandbox first = w.networks.create_sandbox(w.container(id_of('1'), "web", {{.network = "a"}}));
+  const Sandbox second = w.networks.create_sandbox(w.container(id_of('2'), "db", {{.network = "a"}}));
+  CHECK(second.endpoints[0].ipv4 != first.endpoints[0].ipv4);
+  { std::ofstream(w.root + "/networks/sandboxes/" + id_of('2') + ".json", std::ios::trunc) << "{"; }  // torn
+  const Sandbox third = w.networks.create_sandbox(w.container(id_of('3'), "x", {{.network = "a"}}));
+  CHECK(third.endpoints[0].ipv4 != first.endpoints[0].ipv4);
+  CHECK(w.nl->namespaces.count(second.netns_path) == 1);  // not taken for a killed create's
+  CHECK(w.nl->namespaces.count(first.netns_path) == 1);
+}
+
 TEST_CASE("connect adds the next interface and disconnect removes it", "[net][networks]") {
   World w;
   w.networks.create({.name = "a"});
