@@ -281,10 +281,14 @@ void Supervisor::on_container_exit(int status) {
 // The container exited for good: record it, clean up, answer everyone, end.
 void Supervisor::finish() {
   restart_at_.reset();
-  ::unlink(layout_.shim_socket(opt_.id).c_str());
-  listen_fd_.reset();
   state_.status = Status::Exited;
   state_.pid = 0;
+  // The final state is on disk before the socket goes: a client that finds no socket
+  // (or one closed unanswered) reads the state instead, and must see the exit code,
+  // not the "running" of a moment before (`up` took a dependency's exit 3 for 0).
+  if (!config_.auto_remove) save();
+  ::unlink(layout_.shim_socket(opt_.id).c_str());
+  listen_fd_.reset();
   std::string trash;
   if (config_.auto_remove) {  // nobody will read the final state: the records go
     std::error_code ignored;
@@ -297,8 +301,6 @@ void Supervisor::finish() {
     trash = layout_.containers_dir() + "/." + opt_.id + ".removing";
     if (::rename(bundle_.c_str(), trash.c_str()) < 0) trash = bundle_;
     event("destroy");
-  } else {
-    save();
   }
   answer_waiters(state_.exit_code);
   end_attach_sessions(state_.exit_code);
