@@ -83,7 +83,7 @@ ids() { "$STACK" ps -aq "$@" 2>/dev/null | sort; }
 st up -d
 check "up -d brings the project up in dependency order" \
   eval '[[ $rc == 0 ]] && err_has "Container $P-web-1  Started" && err_has "Container $P-db-1  Healthy"'
-check "web started only after db was healthy and init completed" eventually eval '"$STACK" logs web 2>/dev/null | grep -q "web-1  | deps-ok"'
+check "web started only after db was healthy and init completed" eventually eval '"$STACK" logs web 2>/dev/null | has "web-1  | deps-ok"'
 st ps
 check "ps lists the running containers with compose's columns" \
   eval 'out_has "NAME" && out_has "SERVICE" && out_has "$P-db-1" && out_has "$P-web-1" && ! out_has "$P-init-1"'
@@ -167,7 +167,7 @@ check "restart restarts the container" eval '[[ $rc == 0 && $pid_after != "$pid_
 st exec -T db sh -c 'echo keep >/data/keep'
 st down
 check "down removes the containers" eval '[[ $rc == 0 && -z $(ids) ]] && err_has "Container $P-web-1  Removed"'
-check "down keeps the named volume" eval '"$STACK" volume ls -q | grep -qx "${P}_data"'
+check "down keeps the named volume" eval '"$STACK" volume ls -q | has -x "${P}_data"'
 dangling=$("$STACK" volume ls -q | grep -vx "${P}_data")  # web's anonymous one, left as compose leaves it
 st up -d
 st exec -T db cat /data/keep
@@ -193,7 +193,7 @@ services:
 YAML
 st up -d --wait
 check "up --wait returns once the containers are healthy" \
-  eval '[[ $rc == 0 ]] && "$STACK" ps | grep -q "(healthy)"'
+  eval '[[ $rc == 0 ]] && "$STACK" ps | has "(healthy)"'
 st --profile broken up -d broken
 check "a container that cannot start fails naming its service" \
   eval '[[ $rc == 1 ]] && err_has "service \"broken\"" && err_has "no-such-program"'

@@ -88,7 +88,7 @@ check "-L copies what the link points to" eval '[[ $rc == 0 && ! -L $TMP/followe
 "$STACK" container cp box:/srv/site - >"$TMP/site.tar" 2>"$TMP/err"
 rc=$?
 check "'-' writes a tar of the source to stdout and no summary" \
-  eval '[[ $rc == 0 && ! -s $TMP/err ]] && tar -tf "$TMP/site.tar" | grep -qx "site/css/a.css"'
+  eval '[[ $rc == 0 && ! -s $TMP/err ]] && tar -tf "$TMP/site.tar" | has -x "site/css/a.css"'
 tar -C "$H" -cf - tree | "$STACK" container cp - box:/srv >"$TMP/out" 2>"$TMP/err"
 rc=$?
 check "'-' reads a tar from stdin into a directory" eval '[[ $rc == 0 && $(in_box "cat /srv/tree/sub/deep.txt") == deep ]]'

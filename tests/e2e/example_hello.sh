@@ -39,7 +39,7 @@ visit_is() { page && out_has "visit $1,"; }
 
 st up -d --wait
 check "up -d --wait brings the example up" test "$rc" = 0
-check "the counter is healthy" eval '"$STACK" ps --format json | grep -q "\"Health\":\"healthy\""'
+check "the counter is healthy" eval '"$STACK" ps --format json | has "\"Health\":\"healthy\""'
 check "the page counts its first visit through the counter service" visit_is 1
 check "and the next one" visit_is 2
 st ps

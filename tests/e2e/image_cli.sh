@@ -79,7 +79,7 @@ check "run of a missing image tries to pull it and reports why it could not" \
 st image import "$TMP/nope.tgz"
 tar -C "$R" -c . | "$STACK" image import -c 'CMD ["sh"]' -c 'ENV A=1' - busybox:stdin >"$TMP/out" 2>"$TMP/err"
 check "import - reads the tarball from stdin, after repeated --change flags" \
-  eval '"$STACK" image inspect -f "{{json .Config.Env}}" busybox:stdin | grep -q "A=1"'
+  eval '"$STACK" image inspect -f "{{json .Config.Env}}" busybox:stdin | has "A=1"'
 st image import "$TMP/nope.tgz"
 check "importing a missing file names it" eval '[[ $rc != 0 ]] && err_has "nope.tgz"'
 echo "not a tarball" >"$TMP/bad.tgz"

@@ -28,6 +28,9 @@ check() {
 out_is() { [[ $(cat "$TMP/out") == "$1" ]]; }
 err_has() { grep -qF -- "$1" "$TMP/err"; }
 out_has() { grep -qF -- "$1" "$TMP/out"; }
+# ... | has PATTERN: grep that reads all its input. `grep -q` stops at the first match,
+# and under pipefail a writer cut short by it (SIGPIPE) fails the pipeline, now and then.
+has() { grep "$@" >/dev/null; }
 # gone PID: the process ended (a zombie waiting for whoever adopted it counts as ended).
 gone() { [[ ! -e /proc/$1/stat ]] || grep -q ') Z ' "/proc/$1/stat"; }
 eventually() {  # eventually COMMAND...: polls for up to 10 s

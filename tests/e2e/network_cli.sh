@@ -58,7 +58,7 @@ check "network inspect shows the subnet and gateway" \
 st network create --subnet 10.213.60.128/25 clash
 check "an overlapping subnet is refused" eval '[[ $rc == 1 ]] && err_has "overlaps"'
 bridge=stk-${netid:0:11}
-check "the bridge exists with the gateway address" eval 'ip -o addr show "$bridge" | grep -q "10.213.60.1/24"'
+check "the bridge exists with the gateway address" eval 'ip -o addr show "$bridge" | has "10.213.60.1/24"'
 
 # --- two containers, one reaches the other by name through stack-dns --------------------
 st "${RUN[@]}" -d --name srv --network e2enet --network-alias web --rootfs "$R" nc -ll -p 8080 -e echo hello-from-srv
