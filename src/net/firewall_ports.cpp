@@ -46,7 +46,7 @@ class Allocation {
 
   void take(const PublishedPort& wanted) {
     std::string why;
-    if (!try_take(wanted, &why)) throw Error("cannot publish " + why, "choose another host port, or stop what holds it");
+    if (!try_take(wanted, &why)) throw Error("cannot publish: " + why, "choose another host port, or stop what holds it");
   }
 
   // One the owner already published for this container port with any host port.
