@@ -62,6 +62,14 @@ nlohmann::json ps_fields(ComposeSession& s, const orchestrator::ObservedContaine
           {"Ports", ports_text(s.context().network, c.id)}};
 }
 
+// Column titles of `ps --format "table TEMPLATE"`, as compose's.
+nlohmann::json ps_headers() {
+  return {{"ID", "CONTAINER ID"}, {"Name", "NAME"},         {"Image", "IMAGE"},         {"Command", "COMMAND"},
+          {"Project", "PROJECT"}, {"Service", "SERVICE"},   {"Created", "CREATED AT"},  {"RunningFor", "CREATED"},
+          {"State", "STATE"},     {"Status", "STATUS"},     {"Health", "HEALTH"},       {"ExitCode", "EXIT CODE"},
+          {"Ports", "PORTS"}};
+}
+
 // --filter KEY=VALUE adds to --status; compose knows no other key.
 std::vector<std::string> wanted_status(const PsCli& o) {
   std::vector<std::string> status = o.status;
@@ -83,6 +91,7 @@ void run_ps(const GlobalOptions& g, PsCli o) {
   ComposeSession s(g, o.service_names, true);
   std::vector<std::vector<std::string>> rows = {{"NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"}};
   std::set<std::string> services;
+  std::vector<nlohmann::json> templated;  // --format TEMPLATE or "table TEMPLATE"
   for (const orchestrator::ObservedContainer& c : orchestrator::project_containers(s.context(), s.project(), o.service_names, true)) {
     const std::string state = engine::status_name(c.status);
     if (!o.status.empty() && std::find(o.status.begin(), o.status.end(), state) == o.status.end()) continue;
@@ -100,11 +109,17 @@ void run_ps(const GlobalOptions& g, PsCli o) {
       fmt::print("{}\n", f.dump());
       continue;
     }
+    if (o.format != "table") {
+      templated.push_back(f);
+      continue;
+    }
     std::vector<std::string> row;
     for (const char* k : {"Name", "Image", "Command", "Service", "RunningFor", "Status", "Ports"}) row.push_back(f[k].get<std::string>());
     rows.push_back(std::move(row));
   }
-  if (!o.quiet && !o.services && o.format != "json") print_table(rows);
+  if (o.quiet || o.services || o.format == "json") return;
+  if (o.format == "table") print_table(rows);
+  else print_templated(o.format, templated, ps_headers());
 }
 
 void add_ps(CLI::App& app, const GlobalOptions& g, int& exit_code) {
@@ -116,7 +131,8 @@ void add_ps(CLI::App& app, const GlobalOptions& g, int& exit_code) {
   add_list_option(*cmd, "--status", o->status,
                   "Filter services by status (paused, restarting, removing, running, dead, created, exited)");
   add_list_option(*cmd, "--filter", o->filters, "Filter services by a property (supported filters: status)");
-  cmd->add_option("--format", o->format, "Format the output (table, json)")->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--format", o->format,
+                  "Format the output: table, json, a template such as '{{.Name}}', or 'table TEMPLATE'");
   cmd->add_flag("--no-trunc", o->no_trunc, "Don't truncate output");
   cmd->add_option("services", o->service_names, "Services");
   cmd->callback([&g, &exit_code, o] {

@@ -231,6 +231,27 @@ std::string render_template(const std::string& tmpl, const nlohmann::json& value
   return unescaped;
 }
 
+void print_templated(const std::string& format, const std::vector<nlohmann::json>& items, const nlohmann::json& headers) {
+  if (format.rfind("table ", 0) != 0) {
+    for (const nlohmann::json& item : items) fmt::print("{}\n", render_template(format, item));
+    return;
+  }
+  const std::string tmpl = format.substr(6);
+  auto cells = [&](const nlohmann::json& value) {
+    std::vector<std::string> out;
+    const std::string line = render_template(tmpl, value);
+    for (size_t at = 0;;) {
+      const size_t tab = line.find('\t', at);
+      out.push_back(line.substr(at, tab == std::string::npos ? std::string::npos : tab - at));
+      if (tab == std::string::npos) return out;
+      at = tab + 1;
+    }
+  };
+  std::vector<std::vector<std::string>> rows{cells(headers)};
+  for (const nlohmann::json& item : items) rows.push_back(cells(item));
+  print_table(rows);
+}
+
 void print_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> widths;
   auto width = [](const std::string& s) {  // UTF-8 characters, so "…" counts once

@@ -39,5 +39,10 @@ int print_inspected(const std::vector<std::string>& names, const std::string& fo
                     const std::function<nlohmann::json(const std::string&)>& document);
 // Renders a Go-template subset: text with {{.A.B}}, {{json .A}} and {{.}} actions.
 std::string render_template(const std::string& tmpl, const nlohmann::json& value);
+// A listing's --format other than "table" and "json" (which the caller prints), as
+// docker's: "table TEMPLATE" is a header row (the template rendered over `headers`,
+// which maps each field to its column title) then a row per item, cells split at tabs
+// and padded as print_table; a bare TEMPLATE is one line per item.
+void print_templated(const std::string& format, const std::vector<nlohmann::json>& items, const nlohmann::json& headers);
 
 }  // namespace stack::cli

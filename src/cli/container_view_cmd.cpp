@@ -37,6 +37,7 @@ void run_ls(const GlobalOptions& g, const LsOptions& o) {
   std::sort(views.begin(), views.end(), [](const auto& a, const auto& b) { return a.config.created > b.config.created; });
   const ListFilter filter(o.filters, {"name", "id", "status", "label"});
   std::vector<std::vector<std::string>> rows = {{"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"}};
+  std::vector<nlohmann::json> templated;  // --format TEMPLATE or "table TEMPLATE"
   for (const auto& v : views) {
     const bool live = v.state.status == engine::Status::Running || v.state.status == engine::Status::Paused ||
                       v.state.status == engine::Status::Restarting;
@@ -64,7 +65,7 @@ void run_ls(const GlobalOptions& g, const LsOptions& o) {
     if (o.format == "json") {
       fmt::print("{}\n", fields.dump());
     } else if (!o.format.empty() && o.format != "table") {
-      fmt::print("{}\n", render_template(o.format, fields));
+      templated.push_back(fields);
     } else {
       std::vector<std::string> row;
       for (const char* column : {"ID", "Image", "Command", "RunningFor", "Status", "Ports", "Names"})
@@ -72,7 +73,13 @@ void run_ls(const GlobalOptions& g, const LsOptions& o) {
       rows.push_back(std::move(row));
     }
   }
-  if (!o.quiet && (o.format.empty() || o.format == "table")) print_table(rows);
+  if (o.quiet || o.format == "json") return;
+  if (o.format.empty() || o.format == "table") print_table(rows);
+  else
+    print_templated(o.format, templated,
+                    {{"ID", "CONTAINER ID"}, {"Image", "IMAGE"}, {"Command", "COMMAND"}, {"CreatedAt", "CREATED AT"},
+                     {"RunningFor", "CREATED"}, {"Status", "STATUS"}, {"State", "STATE"}, {"Ports", "PORTS"},
+                     {"Names", "NAMES"}});
 }
 
 void add_ls(CLI::App& family, const GlobalOptions& g, int& exit_code) {
@@ -83,7 +90,7 @@ void add_ls(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_flag("-a,--all", o->all, "Show all containers (default shows just running)");
   cmd->add_flag("-q,--quiet", o->quiet, "Only display container IDs");
   cmd->add_flag("--no-trunc", o->no_trunc, "Don't truncate output");
-  cmd->add_option("--format", o->format, "Format output: table, json, or a template such as '{{.Names}}'");
+  cmd->add_option("--format", o->format, "Format output: table, json, a template such as '{{.Names}}', or 'table TEMPLATE'");
   add_list_option(*cmd, "-f,--filter", o->filters, "Filter output (name=, id=, status=, label=)");
   cmd->callback([&g, &exit_code, o] {
     run_ls(g, *o);

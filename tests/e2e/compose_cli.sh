@@ -89,6 +89,13 @@ check "ps lists the running containers with compose's columns" \
   eval 'out_has "NAME" && out_has "SERVICE" && out_has "$P-db-1" && out_has "$P-web-1" && ! out_has "$P-init-1"'
 st ps -a --format json
 check "ps -a --format json shows the completed one too" eval 'out_has "\"Name\":\"$P-init-1\"" && out_has "\"Service\":\"web\""'
+st ps -a --format '{{.Service}}:{{.State}}:{{.ExitCode}}' init
+check "ps --format TEMPLATE prints a line per container through the template" eval '[[ $rc == 0 && $(cat "$TMP/out") == "init:exited:0" ]]'
+st ps --format 'table {{.Name}}\t{{.Service}}' web
+check "ps --format 'table TEMPLATE' prints compose's titles, then the columns" \
+  eval '[[ $rc == 0 && $(head -1 "$TMP/out") == "NAME"*"SERVICE" && $(tail -1 "$TMP/out") == "$P-web-1   web" ]]'
+st ps --format '{{.Nope}}'
+check "ps --format with an unknown field is an error naming it" eval '[[ $rc == 1 ]] && err_has ".Nope"'
 st ps --services
 check "ps --services lists the services" eval 'out_has db && out_has web'
 st ps --status exited -q init

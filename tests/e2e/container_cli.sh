@@ -67,6 +67,9 @@ st container ls --filter name=web --filter status=running -q
 check "ls --filter keeps what matches every filter" out_is "${id:0:12}"
 st container ls --filter name=nothing-like-it -q
 check "ls --filter leaves out what does not match" out_is ""
+st container ls --filter name=web --format 'table {{.Names}}\t{{.State}}'
+check "ls --format 'table TEMPLATE' prints docker's titles, then the columns" out_is "NAMES   STATE
+web     running"
 eventually grep -q ready "$STACK_ROOT/containers/$id/$id-json.log"
 st container logs web
 check "logs prints what the container wrote" out_is ready
