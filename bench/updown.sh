@@ -160,6 +160,15 @@ done
 bench_row "supervision RSS, 10 services (KiB)" "$stack_kb" "${mem[docker]}" "${mem[podman]}"
 bench_note "supervision: stack's shims and stack-dns; docker's containerd-shim-runc-v2 processes; podman's conmons and aardvark-dns"
 bench_note "up/down: median of $RUNS rounds for stack, $PEER_RUNS for the peers (1 at 50 services); busybox services on one network each"
+# Where the state and run roots were: on ext4 without a journal the inode allocator skips
+# every inode freed in the last 60-360 s, so rounds (and runs) back to back slow each
+# other (here, 10 services: 143 ms after 6 idle minutes, 171-184 ms right after a run).
+read -r fs_source fs_type < <(findmnt -no SOURCE,FSTYPE --target "$WORK")
+if [[ $fs_type == ext4 && ! -e /proc/fs/jbd2/$(basename "$fs_source")-8 ]]; then
+  bench_note "state and run roots on ext4 without a journal ($fs_source): inodes freed in the last 60-360 s are skipped at each allocation, so back-to-back rounds and runs slow each other"
+else
+  bench_note "state and run roots on $fs_type ($fs_source)"
+fi
 
 bench_print "compose up -d / down (bench/updown.sh)"
 exit "$BENCH_STATUS"
