@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "base/error.hpp"
+#include "base/strings.hpp"
 #include "engine/container_create_parts.hpp"
 #include "engine/log_reader.hpp"
 
@@ -237,18 +238,8 @@ void print_templated(const std::string& format, const std::vector<nlohmann::json
     return;
   }
   const std::string tmpl = format.substr(6);
-  auto cells = [&](const nlohmann::json& value) {
-    std::vector<std::string> out;
-    const std::string line = render_template(tmpl, value);
-    for (size_t at = 0;;) {
-      const size_t tab = line.find('\t', at);
-      out.push_back(line.substr(at, tab == std::string::npos ? std::string::npos : tab - at));
-      if (tab == std::string::npos) return out;
-      at = tab + 1;
-    }
-  };
-  std::vector<std::vector<std::string>> rows{cells(headers)};
-  for (const nlohmann::json& item : items) rows.push_back(cells(item));
+  std::vector<std::vector<std::string>> rows{base::split(render_template(tmpl, headers), '\t')};
+  for (const nlohmann::json& item : items) rows.push_back(base::split(render_template(tmpl, item), '\t'));
   print_table(rows);
 }
 
