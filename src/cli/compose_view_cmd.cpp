@@ -83,6 +83,7 @@ std::vector<std::string> wanted_status(const PsCli& o) {
 }
 
 void run_ps(const GlobalOptions& g, PsCli o) {
+  if (o.format.empty()) o.format = "table";  // as docker's --format ""
   o.status = wanted_status(o);
   for (const std::string& st : o.status)
     if (st != "paused" && st != "restarting" && st != "removing" && st != "running" && st != "dead" &&

@@ -94,6 +94,8 @@ check "ps --format TEMPLATE prints a line per container through the template" ev
 st ps --format 'table {{.Name}}\t{{.Service}}' web
 check "ps --format 'table TEMPLATE' prints compose's titles, then the columns" \
   eval '[[ $rc == 0 && $(head -1 "$TMP/out") == "NAME"*"SERVICE" && $(tail -1 "$TMP/out") == "$P-web-1   web" ]]'
+st ps --format '' web
+check "ps --format '' is the table" eval '[[ $rc == 0 ]] && out_has "NAME" && out_has "$P-web-1"'
 st ps --format '{{.Nope}}'
 check "ps --format with an unknown field is an error naming it" eval '[[ $rc == 1 ]] && err_has ".Nope"'
 st ps --services
