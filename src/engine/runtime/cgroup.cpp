@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -51,10 +52,15 @@ struct V1Mounts {
 };
 
 // Resolved once per process and root: each resolution costs dozens of path lookups, and
-// a container's start, pause, OOM check and removal all need the list.
+// a container's start, pause, OOM check and removal all need the list. The cache is
+// shared by the threads of one command (down removes containers in parallel): locked.
 V1Mounts v1_mounts(const std::string& root) {
+  static std::mutex mutex;
   static std::map<std::string, V1Mounts> cache;
-  if (auto it = cache.find(root); it != cache.end()) return it->second;
+  {
+    const std::lock_guard lock(mutex);
+    if (auto it = cache.find(root); it != cache.end()) return it->second;
+  }
   V1Mounts out;
   std::set<fs::path> seen;
   for (const auto& controller : v1_controllers()) {
@@ -64,7 +70,10 @@ V1Mounts v1_mounts(const std::string& root) {
     out.controllers.push_back(controller);
     if (seen.insert(real).second) out.hierarchies.push_back(controller);
   }
-  if (!out.hierarchies.empty()) cache[root] = out;
+  if (!out.hierarchies.empty()) {
+    const std::lock_guard lock(mutex);
+    cache[root] = out;
+  }
   return out;
 }
 
