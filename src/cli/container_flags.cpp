@@ -212,6 +212,7 @@ CLI::Option* add_list_option(CLI::App& cmd, const std::string& names, std::vecto
 
 void add_network_flags(CLI::App& cmd, NetworkFlags& f) {
   add_single(cmd, "--ip", f.ip, "IPv4 address (e.g., 172.30.100.104)");
+  add_single(cmd, "--ip6", f.ip6, "IPv6 address (e.g., 2001:db8::33)");
   add_single(cmd, "--mac-address", f.mac, "Container MAC address (e.g., 92:d0:c6:0a:29:33)");
   add_list(cmd, "--network-alias", f.aliases, "Add network-scoped alias for the container");
   add_list(cmd, "--add-host", f.add_hosts, "Add a custom host-to-IP mapping (host:ip)");

@@ -38,7 +38,7 @@ namespace stack::cli {
 // from the parse, naming the flag and the value.
 void add_create_flags(CLI::App& cmd, engine::CreateRequest& request);
 
-// --ip, --mac-address, --network-alias, --add-host, --dns, --dns-search, --dns-option (and
+// --ip, --ip6, --mac-address, --network-alias, --add-host, --dns, --dns-search, --dns-option (and
 // --dns-opt): the network flags beyond --network, applied by attach_network.
 void add_network_flags(CLI::App& cmd, NetworkFlags& flags);
 

@@ -77,8 +77,8 @@ void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const Netw
   if (mode.starts_with("/")) return;
   if (mode.starts_with("container:")) return join_container(g, r, mode.substr(10));
   const bool own = mode != "none" && mode != "host";
-  if (!own && (!f.ip.empty() || !f.aliases.empty()))
-    throw Error("--ip and --network-alias need a user-defined network or the default bridge, not --network " + mode);
+  if (!own && (!f.ip.empty() || !f.ip6.empty() || !f.aliases.empty()))
+    throw Error("--ip, --ip6 and --network-alias need a user-defined network or the default bridge, not --network " + mode);
   r.id = base::random_hex_id();
   const engine::Layout layout = containers_from(g).layout();
   net::SandboxRequest sandbox;
@@ -93,7 +93,7 @@ void attach_network(const GlobalOptions& g, engine::CreateRequest& r, const Netw
   if (own) {
     // The default network is made on demand by the sandbox (and goes with its last one).
     if (mode != net::kDefaultNetwork && !networks.find(mode)) throw Error("network " + mode + " not found");
-    sandbox.networks.push_back({.network = mode, .aliases = f.aliases, .ipv4_address = f.ip, .mac_address = f.mac});
+    sandbox.networks.push_back({.network = mode, .aliases = f.aliases, .ipv4_address = f.ip, .ipv6_address = f.ip6, .mac_address = f.mac});
   }
   try {
     const net::ContainerNetwork n =

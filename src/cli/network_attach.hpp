@@ -15,6 +15,7 @@ namespace stack::cli {
 // The network flags beyond --network (which is CreateRequest::network).
 struct NetworkFlags {
   std::string ip;
+  std::string ip6;
   std::string mac;
   std::vector<std::string> aliases;
   std::vector<std::string> add_hosts;

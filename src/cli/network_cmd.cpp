@@ -12,6 +12,7 @@
 #include "cli/interaction.hpp"
 #include "cli/list_filter.hpp"
 #include "cli/network_engine.hpp"
+#include "net/ipv6.hpp"
 #include "net/network_records.hpp"
 
 namespace stack::cli {
@@ -28,8 +29,12 @@ std::map<std::string, std::string> word_map(const std::vector<std::string>& word
 }
 
 nlohmann::json inspect_fields(const GlobalOptions& g, const net::NetworkInfo& n) {
-  nlohmann::json config = {{"Subnet", n.subnet}, {"Gateway", n.gateway}};
-  if (!n.ip_range.empty()) config["IPRange"] = n.ip_range;
+  nlohmann::json config = nlohmann::json::array({{{"Subnet", n.subnet}, {"Gateway", n.gateway}}});
+  if (!n.ip_range.empty()) config[0]["IPRange"] = n.ip_range;
+  if (n.enable_ipv6) {
+    config.push_back({{"Subnet", n.subnet6}, {"Gateway", n.gateway6}});
+    if (!n.ip_range6.empty()) config[1]["IPRange"] = n.ip_range6;
+  }
   nlohmann::json containers = nlohmann::json::object();
   const engine::Roots roots = engine::resolve_roots(g.root, g.run_root);
   for (const net::SandboxRecord& r : net::load_sandboxes({roots.root + "/networks", roots.run_root}))
@@ -39,7 +44,7 @@ nlohmann::json inspect_fields(const GlobalOptions& g, const net::NetworkInfo& n)
                                               {"EndpointID", r.sandbox.container_id.substr(0, 32) + n.id.substr(0, 32)},
                                               {"MacAddress", e.mac},
                                               {"IPv4Address", e.ipv4 + "/" + std::to_string(e.prefix_length)},
-                                              {"IPv6Address", ""}};
+                                              {"IPv6Address", e.ipv6.empty() ? "" : e.ipv6 + "/" + std::to_string(e.prefix_length6)}};
   nlohmann::json options = n.options;
   options["com.docker.network.bridge.name"] = n.bridge;
   options["com.docker.network.driver.mtu"] = std::to_string(n.mtu);
@@ -48,8 +53,8 @@ nlohmann::json inspect_fields(const GlobalOptions& g, const net::NetworkInfo& n)
           {"Created", n.created},
           {"Scope", "local"},
           {"Driver", n.driver},
-          {"EnableIPv6", false},
-          {"IPAM", {{"Driver", "default"}, {"Options", nlohmann::json::object()}, {"Config", nlohmann::json::array({config})}}},
+          {"EnableIPv6", n.enable_ipv6},
+          {"IPAM", {{"Driver", "default"}, {"Options", nlohmann::json::object()}, {"Config", config}}},
           {"Internal", n.internal},
           {"Attachable", n.attachable},
           {"Ingress", false},
@@ -112,13 +117,26 @@ void add_inspect(CLI::App& family, const GlobalOptions& g, int& exit_code) {
 struct CreateCli {
   std::string name, driver = "bridge";
   std::vector<std::string> subnets, gateways, ranges, labels, opts;
-  bool internal = false, attachable = false;
+  bool internal = false, attachable = false, ipv6 = false;
 };
 
-// docker takes several pools; stack takes one IPv4 pool.
-std::string only_one(const std::vector<std::string>& values, const std::string& flag) {
-  if (values.size() > 1) throw Error("only one " + flag + " is supported (one IPv4 pool per network)");
-  return values.empty() ? "" : values.front();
+// docker's pairing: each --gateway and --ip-range goes with the --subnet of its family
+// (Networks takes at most one pool per family).
+std::vector<net::IpamPool> pools_of(const CreateCli& o) {
+  std::vector<net::IpamPool> pools;
+  for (const std::string& subnet : o.subnets) pools.push_back({subnet, "", ""});
+  auto pair = [&pools](const std::vector<std::string>& values, std::string net::IpamPool::*field) {
+    for (const std::string& v : values) {
+      auto it = std::find_if(pools.begin(), pools.end(), [&](const net::IpamPool& p) {
+        return net::looks_ipv6(p.subnet) == net::looks_ipv6(v) && (p.*field).empty();
+      });
+      if (it == pools.end()) throw Error("every ip-range or gateway must have a corresponding subnet (" + v + ")");
+      (*it).*field = v;
+    }
+  };
+  pair(o.gateways, &net::IpamPool::gateway);
+  pair(o.ranges, &net::IpamPool::ip_range);
+  return pools;
 }
 
 void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
@@ -127,21 +145,17 @@ void add_create(CLI::App& family, const GlobalOptions& g, int& exit_code) {
   cmd->add_option("name", o->name, "Network name")->required()->type_name("NETWORK");
   cmd->add_option("-d,--driver", o->driver, "Driver to manage the Network (only \"bridge\")");
   add_list_option(*cmd, "--subnet", o->subnets, "Subnet in CIDR format that represents a network segment");
-  add_list_option(*cmd, "--gateway", o->gateways, "IPv4 Gateway for the master subnet");
+  add_list_option(*cmd, "--gateway", o->gateways, "IPv4 or IPv6 Gateway for the master subnet");
   add_list_option(*cmd, "--ip-range", o->ranges, "Allocate container ip from a sub-range");
   cmd->add_flag("--internal", o->internal, "Restrict external access to the network");
   cmd->add_flag("--attachable", o->attachable, "Enable manual container attachment");
+  cmd->add_flag("--ipv6", o->ipv6, "Enable or disable IPv6 networking");
   add_list_option(*cmd, "--label", o->labels, "Set metadata on a network");
   add_list_option(*cmd, "-o,--opt", o->opts, "Set driver specific options");
   cmd->callback([&g, &exit_code, o] {
-    net::NetworkSpec spec{.name = o->name, .driver = o->driver, .internal = o->internal, .attachable = o->attachable,
-                          .labels = word_map(o->labels), .options = word_map(o->opts)};
-    const std::string subnet = only_one(o->subnets, "--subnet");
-    const std::string gateway = only_one(o->gateways, "--gateway");
-    const std::string range = only_one(o->ranges, "--ip-range");
-    if (subnet.empty() && (!gateway.empty() || !range.empty()))
-      throw Error("every ip-range or gateway must have a corresponding subnet");
-    if (!subnet.empty()) spec.ipam.push_back({subnet, gateway, range});
+    const net::NetworkSpec spec{.name = o->name, .driver = o->driver, .internal = o->internal, .attachable = o->attachable,
+                                .enable_ipv6 = o->ipv6, .ipam = pools_of(*o), .labels = word_map(o->labels),
+                                .options = word_map(o->opts)};
     const std::unique_ptr<net::Firewall> firewall = open_firewall(g);
     fmt::print("{}\n", networks_from(g, firewall.get()).create(spec).id);
     exit_code = 0;
@@ -191,7 +205,7 @@ void add_prune(CLI::App& family, const GlobalOptions& g, int& exit_code) {
 }
 
 struct ConnectCli {
-  std::string network, container, ip;
+  std::string network, container, ip, ip6;
   std::vector<std::string> aliases;
   bool force = false;
 };
@@ -216,13 +230,14 @@ void add_connect(CLI::App& family, const GlobalOptions& g, int& exit_code, bool 
   if (connect) {
     add_list_option(*cmd, "--alias", o->aliases, "Add network-scoped alias for the container");
     cmd->add_option("--ip", o->ip, "IPv4 address (e.g., 172.30.100.104)");
+    cmd->add_option("--ip6", o->ip6, "IPv6 address (e.g., 2001:db8::33)");
   } else {
     cmd->add_flag("-f,--force", o->force, "Force the container to disconnect from a network");
   }
   cmd->callback([&g, &exit_code, o, connect] {
     const std::string id = containers_from(g).resolve(o->container);
     net::Networks networks = networks_from(g, nullptr);
-    if (connect) networks.connect(id, {.network = o->network, .aliases = o->aliases, .ipv4_address = o->ip}, names_of(g, id));
+    if (connect) networks.connect(id, {.network = o->network, .aliases = o->aliases, .ipv4_address = o->ip, .ipv6_address = o->ip6}, names_of(g, id));
     else networks.disconnect(id, o->network);
     exit_code = 0;
   });

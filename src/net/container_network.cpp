@@ -83,6 +83,8 @@ ContainerNetwork prepare_container_network(Networks& networks, const std::string
     HostsContent hosts{extra_hosts(etc, first.gateway), {}, etc.hostname.empty() ? request.container_id.substr(0, 12) : etc.hostname,
                        etc.domainname};
     for (const Endpoint& e : out.sandbox.endpoints) hosts.own_addresses.push_back(e.ipv4);
+    for (const Endpoint& e : out.sandbox.endpoints)
+      if (!e.ipv6.empty()) hosts.own_addresses.push_back(e.ipv6);
     const std::vector<std::string> servers = etc.dns.empty() ? std::vector<std::string>{first.gateway} : etc.dns;
     out.binds = write_etc_files(files_dir, render_hosts(hosts), render_resolv_conf(servers, etc.dns_search, with_ndots(etc.dns_opt)),
                                 hosts.hostname);

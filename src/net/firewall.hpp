@@ -23,6 +23,7 @@ struct NetworkRules {
   std::string bridge;   // the Linux bridge ("stk-0123abcd45e")
   std::string subnet;   // IPv4 CIDR ("10.89.3.0/24")
   bool internal = false;  // no masquerade, no route out, no published ports
+  std::string subnet6{};  // IPv6 CIDR, "" when the network has none
   bool operator==(const NetworkRules&) const = default;
 };
 

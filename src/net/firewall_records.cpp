@@ -14,12 +14,14 @@ using nlohmann::json;
 namespace {
 
 json to_json(const NetworkRules& n) {
-  return {{"name", n.name}, {"bridge", n.bridge}, {"subnet", n.subnet}, {"internal", n.internal}};
+  json j = {{"name", n.name}, {"bridge", n.bridge}, {"subnet", n.subnet}, {"internal", n.internal}};
+  if (!n.subnet6.empty()) j["subnet6"] = n.subnet6;
+  return j;
 }
 
 NetworkRules network_from(const json& j) {
   return {j.at("name").get<std::string>(), j.at("bridge").get<std::string>(), j.at("subnet").get<std::string>(),
-          j.at("internal").get<bool>()};
+          j.at("internal").get<bool>(), j.value("subnet6", "")};
 }
 
 json to_json(const PublishedPort& p) {

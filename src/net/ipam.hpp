@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "net/ipv4.hpp"
+#include "net/ipv6.hpp"
 #include "net/networks.hpp"
 
 namespace stack::net {
@@ -41,6 +42,17 @@ ResolvedPool resolve_pool(const IpamPool& pool, const std::string& name);
 // An address for a container: `requested` when given (must be in the subnet and free),
 // else the lowest free one of the range. Never the network, broadcast or gateway address.
 std::string allocate_address(const NetworkInfo& network, const std::set<std::string>& used, const std::string& requested);
+
+// IPv6 (networks with enable_ipv6). The subnet of a network given none: a /64 of the
+// unique local range (fd00::/8) whose 40-bit global ID comes from the network's random id,
+// as RFC 4193 asks, overlapping none of `taken` (CIDRs of either family).
+std::string choose_subnet6(const std::string& network_id, const std::vector<std::string>& taken);
+// The user's IPv6 pool checked as resolve_pool does (the gateway defaults to the subnet's
+// first address; a subnet has room for at least two hosts).
+ResolvedPool resolve_pool6(const IpamPool& pool, const std::string& name);
+// As allocate_address, on the network's IPv6 subnet (subnet6, gateway6, ip_range6). The
+// subnet's own address (the subnet-router anycast) is never handed out.
+std::string allocate_address6(const NetworkInfo& network, const std::set<std::string>& used, const std::string& requested);
 
 // Docker's MAC for an address: 02:42 then the four bytes of the address.
 std::string mac_for_address(const std::string& ipv4);

@@ -21,13 +21,17 @@ struct VethRequest {
   std::string mac;         // "02:42:0a:59:03:02"
   std::string gateway;     // "" = no default route through this interface
   int mtu = 1500;
+  std::string address6{};  // "fd12::2/64", "" = none (the network has no IPv6)
+  std::string gateway6{};  // "" = no IPv6 default route through this interface
 };
 
 class Netlink {
  public:
   virtual ~Netlink() = default;
-  // Creates the bridge if missing, gives it `address` ("10.89.3.1/24") and `mtu`, sets it up.
-  virtual void ensure_bridge(const std::string& name, const std::string& address, int mtu) = 0;
+  // Creates the bridge if missing, gives it `address` ("10.89.3.1/24"), `address6`
+  // ("fd12::1/64", "" = none) and `mtu`, sets it up. IPv6 addresses skip duplicate
+  // address detection: stack's IPAM already made them unique.
+  virtual void ensure_bridge(const std::string& name, const std::string& address, const std::string& address6, int mtu) = 0;
   virtual bool link_exists(const std::string& name) = 0;
   // Deletes a link of the host's namespace (a veth takes its peer along); nothing if absent.
   virtual void delete_link(const std::string& name) = 0;
@@ -36,8 +40,8 @@ class Netlink {
   // Unmounts and removes it (what is inside goes with it); nothing if absent.
   virtual void delete_netns(const std::string& path) = 0;
   virtual void add_veth(const VethRequest& request) = 0;
-  // Every IPv4 subnet the host uses: its addresses' networks and its routes' destinations
-  // (the default route left out), as CIDRs.
+  // Every subnet the host uses, IPv4 and IPv6: its addresses' networks and its routes'
+  // destinations (default routes, link-local and multicast left out), as CIDRs.
   virtual std::vector<std::string> host_subnets() = 0;
   // The MTU of the device of the host's default route (1500 when there is none).
   virtual int uplink_mtu() = 0;

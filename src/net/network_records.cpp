@@ -22,6 +22,12 @@ std::string network_to_json(const NetworkInfo& n) {
             {"subnet", n.subnet},   {"gateway", n.gateway},   {"ip_range", n.ip_range}, {"created", n.created},
             {"internal", n.internal}, {"attachable", n.attachable}, {"mtu", n.mtu},   {"labels", n.labels},
             {"options", n.options}};
+  if (n.enable_ipv6) {
+    j["enable_ipv6"] = true;
+    j["subnet6"] = n.subnet6;
+    j["gateway6"] = n.gateway6;
+    j["ip_range6"] = n.ip_range6;
+  }
   return j.dump(2) + "\n";
 }
 
@@ -36,6 +42,12 @@ NetworkInfo network_from_json(const std::string& text, const std::string& origin
     n.subnet = j.at("subnet");
     n.gateway = j.at("gateway");
     n.ip_range = j.value("ip_range", "");
+    n.enable_ipv6 = j.value("enable_ipv6", false);
+    if (n.enable_ipv6) {
+      n.subnet6 = j.at("subnet6");
+      n.gateway6 = j.at("gateway6");
+      n.ip_range6 = j.value("ip_range6", "");
+    }
     n.created = j.value("created", "");
     n.internal = j.value("internal", false);
     n.attachable = j.value("attachable", false);
@@ -50,10 +62,17 @@ NetworkInfo network_from_json(const std::string& text, const std::string& origin
 
 std::string sandbox_to_json(const SandboxRecord& r) {
   json endpoints = json::array();
-  for (const Endpoint& e : r.sandbox.endpoints)
-    endpoints.push_back({{"network", e.network}, {"network_id", e.network_id}, {"interface", e.interface},
-                         {"ipv4", e.ipv4}, {"prefix_length", e.prefix_length}, {"gateway", e.gateway},
-                         {"mac", e.mac}, {"aliases", e.aliases}});
+  for (const Endpoint& e : r.sandbox.endpoints) {
+    json endpoint = {{"network", e.network}, {"network_id", e.network_id}, {"interface", e.interface},
+                     {"ipv4", e.ipv4}, {"prefix_length", e.prefix_length}, {"gateway", e.gateway},
+                     {"mac", e.mac}, {"aliases", e.aliases}};
+    if (!e.ipv6.empty()) {
+      endpoint["ipv6"] = e.ipv6;
+      endpoint["prefix_length6"] = e.prefix_length6;
+      endpoint["gateway6"] = e.gateway6;
+    }
+    endpoints.push_back(std::move(endpoint));
+  }
   json j = {{"container_id", r.sandbox.container_id}, {"netns_path", r.sandbox.netns_path},
             {"container_name", r.container_name},     {"hostname", r.hostname},
             {"state_file", r.state_file},             {"endpoints", endpoints}};
@@ -77,6 +96,9 @@ SandboxRecord sandbox_from_json(const std::string& text, const std::string& orig
       ep.ipv4 = e.at("ipv4");
       ep.prefix_length = e.value("prefix_length", 24);
       ep.gateway = e.value("gateway", "");
+      ep.ipv6 = e.value("ipv6", "");
+      ep.prefix_length6 = e.value("prefix_length6", 64);
+      ep.gateway6 = e.value("gateway6", "");
       ep.mac = e.value("mac", "");
       ep.aliases = e.value("aliases", std::vector<std::string>{});
       r.sandbox.endpoints.push_back(ep);

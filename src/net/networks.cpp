@@ -31,8 +31,45 @@ bool valid_network_name(const std::string& name) {
 }
 
 int prefix_of(const std::string& subnet) { return parse_cidr(subnet).value_or(Cidr{}).prefix; }
+int prefix6_of(const std::string& subnet) { return parse_cidr6(subnet).value_or(Cidr6{}).prefix; }
+
+// The pools of a spec by family (a pool is IPv6 when its subnet, or else its gateway, is):
+// at most one each, and an IPv6 one only when the network enables IPv6.
+struct FamilyPools {
+  IpamPool v4;
+  IpamPool v6;
+};
+
+FamilyPools split_pools(const NetworkSpec& spec) {
+  FamilyPools out;
+  int v4 = 0, v6 = 0;
+  for (const IpamPool& p : spec.ipam) {
+    const bool six = looks_ipv6(p.subnet.empty() ? p.gateway : p.subnet);
+    (six ? out.v6 : out.v4) = p;
+    ++(six ? v6 : v4);
+  }
+  if (v4 > 1 || v6 > 1) throw Error("network " + spec.name + ": at most one IPv4 and one IPv6 pool are supported");
+  if (v6 && !spec.enable_ipv6)
+    throw Error("network " + spec.name + ": an IPv6 pool (" + out.v6.subnet + ") is given but IPv6 is not enabled",
+                "set enable_ipv6: true on the network (--ipv6), or remove the IPv6 pool");
+  return out;
+}
+
+// Throws when `mine` overlaps the subnet of one of `existing` (`subnet_of` picks the family's).
+template <typename Parse, typename SubnetOf>
+void check_no_overlap(const std::string& name, const std::string& mine, const std::vector<NetworkInfo>& existing,
+                      Parse parse, SubnetOf subnet_of) {
+  const auto me = parse(mine);
+  for (const NetworkInfo& n : existing) {
+    const auto other = parse(subnet_of(n));
+    if (me && other && me->overlaps(*other))
+      throw Error("network " + name + ": invalid pool request: Pool overlaps with other one on this address space (network " +
+                  n.name + ", " + subnet_of(n) + ")");
+  }
+}
 
 }  // namespace
+
 
 Networks::Networks(std::string root, std::string run_root, Firewall* firewall)
     : Networks(std::move(root), std::move(run_root), firewall, nullptr) {}
@@ -52,45 +89,56 @@ void Networks::bring_up(const NetworkInfo& n, bool force) {
   if (force || missing) {
     // Rules first (they match the bridge by name, so they may precede it): a bridge
     // that exists then always has its rules, and "missing" is all a retry needs to know.
-    if (firewall_) firewall_->add_network({n.name, n.bridge, n.subnet, n.internal});
-    netlink().ensure_bridge(n.bridge, n.gateway + "/" + std::to_string(prefix_of(n.subnet)), n.mtu);
+    if (firewall_) firewall_->add_network({n.name, n.bridge, n.subnet, n.internal, n.subnet6});
+    const std::string address6 = n.enable_ipv6 ? n.gateway6 + "/" + std::to_string(prefix6_of(n.subnet6)) : "";
+    netlink().ensure_bridge(n.bridge, n.gateway + "/" + std::to_string(prefix_of(n.subnet)), address6, n.mtu);
   }
   if (force || missing || !fs::exists(dns::networks_dir(run_root_) + "/" + n.name + "/network.json"))
     dns::publish_network(run_root_, {n.name, n.gateway, n.subnet, n.internal});
+}
+
+void Networks::assign_subnets(NetworkInfo& n, const NetworkSpec& spec, const std::vector<NetworkInfo>& existing) {
+  const FamilyPools pools = split_pools(spec);
+  std::vector<std::string> host;  // read only when a default subnet is chosen
+  auto taken = [&](auto subnet_of) {
+    if (host.empty()) host = netlink().host_subnets();
+    std::vector<std::string> out = host;
+    for (const NetworkInfo& e : existing) out.push_back(subnet_of(e));
+    return out;
+  };
+  const auto v4_of = [](const NetworkInfo& e) { return e.subnet; };
+  const auto v6_of = [](const NetworkInfo& e) { return e.subnet6; };
+  const ResolvedPool v4 = pools.v4.subnet.empty()
+                              ? resolve_pool({choose_subnet(address_pools(root_), taken(v4_of)), pools.v4.gateway, pools.v4.ip_range}, spec.name)
+                              : resolve_pool(pools.v4, spec.name);
+  if (!pools.v4.subnet.empty()) check_no_overlap(spec.name, v4.subnet, existing, parse_cidr, v4_of);
+  n.subnet = v4.subnet;
+  n.gateway = v4.gateway;
+  n.ip_range = v4.ip_range;
+  if (!spec.enable_ipv6) return;
+  const ResolvedPool v6 = pools.v6.subnet.empty()
+                              ? resolve_pool6({choose_subnet6(n.id, taken(v6_of)), pools.v6.gateway, pools.v6.ip_range}, spec.name)
+                              : resolve_pool6(pools.v6, spec.name);
+  if (!pools.v6.subnet.empty()) check_no_overlap(spec.name, v6.subnet, existing, parse_cidr6, v6_of);
+  n.enable_ipv6 = true;
+  n.subnet6 = v6.subnet;
+  n.gateway6 = v6.gateway;
+  n.ip_range6 = v6.ip_range;
 }
 
 NetworkInfo Networks::create_locked(const NetworkSpec& spec) {
   if (!valid_network_name(spec.name))
     throw Error("invalid network name \"" + spec.name + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
   if (spec.driver != "bridge") throw Error("network " + spec.name + ": driver \"" + spec.driver + "\" is not supported (only bridge)");
-  if (spec.ipam.size() > 1) throw Error("network " + spec.name + ": at most one IPv4 pool is supported");
   const std::vector<NetworkInfo> existing = load_networks(paths());
   for (const NetworkInfo& n : existing)
     if (n.name == spec.name) throw Error("network with name " + spec.name + " already exists");
-  const IpamPool pool = spec.ipam.empty() ? IpamPool{} : spec.ipam.front();
-  std::vector<std::string> taken;
-  for (const NetworkInfo& n : existing) taken.push_back(n.subnet);
-  ResolvedPool resolved;
-  if (pool.subnet.empty()) {
-    std::vector<std::string> host = netlink().host_subnets();
-    taken.insert(taken.end(), host.begin(), host.end());
-    resolved = resolve_pool({choose_subnet(address_pools(root_), taken), pool.gateway, pool.ip_range}, spec.name);
-  } else {
-    resolved = resolve_pool(pool, spec.name);
-    const Cidr mine = *parse_cidr(resolved.subnet);
-    for (const NetworkInfo& n : existing)
-      if (parse_cidr(n.subnet) && mine.overlaps(*parse_cidr(n.subnet)))
-        throw Error("network " + spec.name + ": invalid pool request: Pool overlaps with other one on this address space (network " +
-                    n.name + ", " + n.subnet + ")");
-  }
   NetworkInfo n;
   n.id = base::random_hex_id();
+  assign_subnets(n, spec, existing);
   n.name = spec.name;
   n.driver = spec.driver;
   n.bridge = "stk-" + n.id.substr(0, 11);
-  n.subnet = resolved.subnet;
-  n.gateway = resolved.gateway;
-  n.ip_range = resolved.ip_range;
   n.created = base::utc_now_rfc3339();
   n.internal = spec.internal;
   n.attachable = spec.attachable;

@@ -26,7 +26,7 @@ struct SandboxRecord;
 struct NetworkPaths;
 
 struct IpamPool {
-  std::string subnet{};    // IPv4 CIDR; "" = one from the default pools
+  std::string subnet{};    // IPv4 or IPv6 CIDR; "" = one from the default pools (IPv4)
   std::string gateway{};   // "" = the subnet's first address
   std::string ip_range{};  // "" = the whole subnet
 };
@@ -36,7 +36,8 @@ struct NetworkSpec {
   std::string driver = "bridge";  // only "bridge"
   bool internal = false;
   bool attachable = false;
-  std::vector<IpamPool> ipam{};  // at most one IPv4 pool
+  bool enable_ipv6 = false;      // an IPv6 subnet besides the IPv4 one
+  std::vector<IpamPool> ipam{};  // at most one pool per family; an IPv6 one needs enable_ipv6
   std::map<std::string, std::string> labels{};
   std::map<std::string, std::string> options{};  // driver_opts ("com.docker.network.driver.mtu")
 };
@@ -49,6 +50,10 @@ struct NetworkInfo {
   std::string subnet;
   std::string gateway;
   std::string ip_range;
+  bool enable_ipv6 = false;
+  std::string subnet6;    // "" unless enable_ipv6
+  std::string gateway6;
+  std::string ip_range6;
   std::string created;  // RFC 3339
   bool internal = false;
   bool attachable = false;
@@ -62,6 +67,7 @@ struct Attachment {
   std::string network{};                 // name or id
   std::vector<std::string> aliases{};    // extra DNS names on this network (service name, ...)
   std::string ipv4_address{};            // "" = the next free one
+  std::string ipv6_address{};            // "" = the next free one (IPv6 networks only)
   std::string mac_address{};             // "" = derived from the address, as docker does
   int priority = 0;                    // higher first: eth0 is the highest
 };
@@ -81,6 +87,9 @@ struct Endpoint {
   std::string ipv4;        // without prefix
   int prefix_length = 0;
   std::string gateway;
+  std::string ipv6;        // "" unless the network has IPv6
+  int prefix_length6 = 0;
+  std::string gateway6;
   std::string mac;
   std::vector<std::string> aliases;
 };
@@ -132,6 +141,9 @@ class Networks {
   NetworkPaths paths() const;
   Netlink& netlink();
   NetworkInfo create_locked(const NetworkSpec& spec);
+  // Subnets, gateways and ranges of a new network (n.id set) from its spec's pools, or
+  // the default pools, overlapping no other network's.
+  void assign_subnets(NetworkInfo& n, const NetworkSpec& spec, const std::vector<NetworkInfo>& existing);
   // Bridge, rules, DNS record and record of a network no sandbox uses; best effort,
   // the failures joined (or "").
   std::string remove_locked(const NetworkInfo& network);
@@ -148,9 +160,14 @@ class Networks {
   std::vector<SandboxRecord> sweep_locked();
   // Best effort: every step tried; the failures, joined, or "".
   std::string teardown_locked(const SandboxRecord& record);
+  // Which default routes an endpoint carries.
+  struct Routes {
+    bool v4 = false;
+    bool v6 = false;
+  };
   // `sandboxes`: every other record (their addresses are taken).
   Endpoint add_endpoint(SandboxRecord& record, const std::vector<SandboxRecord>& sandboxes, const NetworkInfo& network,
-                        const Attachment& attachment, bool route);
+                        const Attachment& attachment, Routes routes);
   void publish_names(const SandboxRecord& record, const Endpoint& endpoint);
 
   std::string root_;

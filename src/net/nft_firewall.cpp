@@ -10,6 +10,7 @@
 #include "base/error.hpp"
 #include "base/file_lock.hpp"
 #include "net/firewall_ports.hpp"
+#include "net/ipv6.hpp"
 #include "net/nft_rules.hpp"
 
 namespace stack::net {
@@ -29,12 +30,20 @@ void check_subnet(const NetworkRules& n) {
                   !prefix.empty() && prefix.size() <= 2 && prefix.find_first_not_of("0123456789") == std::string::npos &&
                   std::stoi(prefix) <= 32;
   if (!ok) throw Error(fmt::format("network {}: subnet \"{}\" is not an IPv4 CIDR", n.name, n.subnet));
+  if (!n.subnet6.empty() && !parse_cidr6(n.subnet6))
+    throw Error(fmt::format("network {}: subnet \"{}\" is not an IPv6 CIDR", n.name, n.subnet6));
 }
 
 bool needs_forwarding(const FirewallState& state) {
   if (!state.ports.empty()) return true;
   for (const auto& [bridge, n] : state.networks)
     if (!n.internal) return true;
+  return false;
+}
+
+bool needs_forwarding6(const FirewallState& state) {
+  for (const auto& [bridge, n] : state.networks)
+    if (!n.internal && !n.subnet6.empty()) return true;
   return false;
 }
 
@@ -135,6 +144,15 @@ void NftFirewall::set_sysctls(const FirewallState& state, const std::string& loc
     host_->set_sysctl("net/ipv4/ip_forward", "1");
     if (notice_) notice_("net.ipv4.ip_forward set to 1: containers on stack networks reach other networks through the host");
   }
+  // Forwarding on "all" turns it on for every interface, and stops the host's own
+  // interfaces from taking router advertisements (unless their accept_ra is 2), as with
+  // Docker's IPv6 networks: said once, when stack turns it on.
+  if (needs_forwarding6(state) && host_->sysctl("net/ipv6/conf/all/forwarding").value_or("1") != "1") {
+    host_->set_sysctl("net/ipv6/conf/all/forwarding", "1");
+    if (notice_)
+      notice_("net.ipv6.conf.all.forwarding set to 1: containers on stack's IPv6 networks reach other networks through the "
+              "host (interfaces with accept_ra 1 stop taking router advertisements)");
+  }
   // Published ports are reached from the host at 127.0.0.1 too: the DNATed packets keep
   // their loopback source on the way out through the bridge (masqueraded there), which the
   // kernel refuses unless route_localnet is on for the bridge.
@@ -147,23 +165,28 @@ void NftFirewall::set_sysctls(const FirewallState& state, const std::string& loc
 
 void NftFirewall::apply(const FirewallState& state) {
   const std::string table = table_commands(table_, state);
+  auto filters = [&] {
+    return host_filter_commands(table_, host_filter("ip"), state) + host_filter_commands(table_, host_filter("ip6"), state);
+  };
   try {
-    nft_->run(table + host_filter_commands(table_, host_filter(), state));
+    nft_->run(table + filters());
   } catch (const Error&) {
     // Someone (Docker) may have changed `ip filter` between our listing and our
     // transaction, so a handle went stale: list again and retry once.
-    nft_->run(table + host_filter_commands(table_, host_filter(), state));
+    nft_->run(table + filters());
   }
 }
 
-HostFilter NftFirewall::host_filter() {
-  const auto tables = nlohmann::json::parse(nft_->run("list tables ip", Nft::Output::Json), nullptr, false);
-  if (!tables.is_object()) throw Error("nftables: cannot read the listing of the ip tables");
+HostFilter NftFirewall::host_filter(const std::string& family) {
+  const auto tables = nlohmann::json::parse(nft_->run("list tables " + family, Nft::Output::Json), nullptr, false);
+  if (!tables.is_object()) throw Error("nftables: cannot read the listing of the " + family + " tables");
   bool filter = false;
   for (const auto& item : tables.value("nftables", nlohmann::json::array()))
     if (item.contains("table") && item["table"].value("name", "") == "filter") filter = true;
-  if (!filter) return {};
-  return parse_host_filter(table_, nft_->run("list table ip filter", Nft::Output::Json));
+  HostFilter none;
+  none.family = family;
+  if (!filter) return none;
+  return parse_host_filter(table_, nft_->run("list table " + family + " filter", Nft::Output::Json), family);
 }
 
 std::unique_ptr<Firewall> make_firewall(const std::string& run_root, std::function<void(const std::string&)> notice) {

@@ -57,6 +57,18 @@ void append_postrouting(std::string& out, const FirewallState& state) {
   out += "\t}\n";
 }
 
+bool has_ipv6(const FirewallState& state) {
+  return std::any_of(state.networks.begin(), state.networks.end(), [](const auto& n) { return !n.second.subnet6.empty(); });
+}
+
+void append_postrouting6(std::string& out, const FirewallState& state) {
+  out += "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n";
+  for (const auto& [bridge, n] : state.networks)
+    if (!n.internal && !n.subnet6.empty())
+      out += fmt::format("\t\tip6 saddr {} oifname != \"{}\" masquerade\n", n.subnet6, bridge);
+  out += "\t}\n";
+}
+
 void append_forward(std::string& out, const FirewallState& state) {
   out += "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n";
   for (const auto& [bridge, n] : state.networks)
@@ -90,9 +102,9 @@ std::vector<std::pair<std::string, std::string>> wanted_filter_rules(const std::
 }  // namespace
 
 std::string table_commands(const std::string& table, const FirewallState& state) {
-  // "add" then "delete": the table goes whether or not it was there, in the same
-  // transaction that makes it anew.
-  std::string out = fmt::format("add table ip {0}\ndelete table ip {0}\n", table);
+  // "add" then "delete": the tables go whether or not they were there, in the same
+  // transaction that makes them anew.
+  std::string out = fmt::format("add table ip {0}\ndelete table ip {0}\nadd table ip6 {0}\ndelete table ip6 {0}\n", table);
   if (state.networks.empty() && state.ports.empty()) return out;
   out += fmt::format("table ip {} {{\n", table);
   append_set(out, state);
@@ -100,11 +112,18 @@ std::string table_commands(const std::string& table, const FirewallState& state)
   append_postrouting(out, state);
   append_forward(out, state);
   out += "}\n";
+  if (!has_ipv6(state)) return out;
+  out += fmt::format("table ip6 {} {{\n", table);
+  append_set(out, state);
+  append_postrouting6(out, state);
+  append_forward(out, state);
+  out += "}\n";
   return out;
 }
 
-HostFilter parse_host_filter(const std::string& table, const std::string& json_listing) {
+HostFilter parse_host_filter(const std::string& table, const std::string& json_listing, const std::string& family) {
   HostFilter filter;
+  filter.family = family;
   const std::string prefix = table + " ";
   try {
     const auto listing = nlohmann::json::parse(json_listing);
@@ -123,7 +142,7 @@ HostFilter parse_host_filter(const std::string& table, const std::string& json_l
     }
     filter.chain = docker_user ? "DOCKER-USER" : forward ? "FORWARD" : "";
   } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("nftables: cannot read the listing of table ip filter: ") + e.what());
+    throw Error("nftables: cannot read the listing of table " + family + " filter: " + e.what());
   }
   return filter;
 }
@@ -136,11 +155,11 @@ std::string host_filter_commands(const std::string& table, const HostFilter& fil
     const bool still_wanted = rule.chain == filter.chain &&
                               std::any_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == rule.comment; });
     if (still_wanted && kept.insert(rule.comment).second) continue;
-    out += fmt::format("delete rule ip filter {} handle {}\n", rule.chain, rule.handle);
+    out += fmt::format("delete rule {} filter {} handle {}\n", filter.family, rule.chain, rule.handle);
   }
   for (const auto& [comment, match] : wanted)
     if (!kept.count(comment))
-      out += fmt::format("insert rule ip filter {} {} accept comment \"{}\"\n", filter.chain, match, comment);
+      out += fmt::format("insert rule {} filter {} {} accept comment \"{}\"\n", filter.family, filter.chain, match, comment);
   return out;
 }
 

@@ -3,7 +3,8 @@
 // accept rules stack keeps in iptables' `ip filter` table when one is there (Docker's
 // FORWARD policy DROP would otherwise drop our bridges' traffic).
 //
-// Stack's table (`table ip <name>`):
+// Stack's table (`table ip <name>`), and `table ip6 <name>` while a network has IPv6
+// (the set, masquerade of each IPv6 subnet, and the same forward chain):
 //   set bridges        every stack bridge, for isolation
 //   raw_prerouting     nothing from a bridge reaches 127.0.0.0/8 (route_localnet is on
 //                      for bridges with published ports)
@@ -26,8 +27,8 @@
 
 namespace stack::net {
 
-// Commands that replace `table ip <table>` with the state's rules (and only delete it
-// when the state is empty).
+// Commands that replace `table ip <table>` and `table ip6 <table>` with the state's
+// rules (and only delete them when the state has nothing for them).
 std::string table_commands(const std::string& table, const FirewallState& state);
 
 // What is found of iptables' filter table: the chain our accept rules go to
@@ -41,12 +42,13 @@ struct HostFilter {
   };
   std::string chain;
   std::vector<Rule> ours;
+  std::string family = "ip";  // "ip6": ip6tables' filter table (Docker's with ip6tables on)
 };
 
-// From the JSON listing of `list table ip filter`.
-HostFilter parse_host_filter(const std::string& table, const std::string& json_listing);
+// From the JSON listing of `list table <family> filter`.
+HostFilter parse_host_filter(const std::string& table, const std::string& json_listing, const std::string& family = "ip");
 
-// Commands that bring our rules of `ip filter` to the state: stale ones deleted by
+// Commands that bring our rules of `<family> filter` to the state: stale ones deleted by
 // handle, missing ones inserted at the top of the chain. Empty when nothing changes.
 std::string host_filter_commands(const std::string& table, const HostFilter& filter, const FirewallState& state);
 

@@ -1,7 +1,9 @@
 // The Netlink interface over libnl-route-3. Operations inside a container's namespace use
 // a netlink socket opened there (a socket stays bound to the namespace it was made in):
 // this thread enters the namespace only for the socket's creation, then returns.
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/if_addr.h>
 #include <linux/if.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -97,22 +99,27 @@ void set_up(nl_sock* s, rtnl_link* link, int mtu, const std::string& what) {
   check(rtnl_link_change(s, link, change.get(), 0), what + ": set up");
 }
 
+// An IPv4 or IPv6 address ("10.89.3.1/24", "fd12::1/64"); IPv6 ones without duplicate
+// address detection, which would hold them "tentative" for a second or more.
 void add_address(nl_sock* s, int ifindex, const std::string& cidr, const std::string& what) {
   Addr a(rtnl_addr_alloc());
-  NlAddr local = parse_addr(cidr, AF_INET, what);
+  const bool v6 = cidr.find(':') != std::string::npos;
+  NlAddr local = parse_addr(cidr, v6 ? AF_INET6 : AF_INET, what);
   rtnl_addr_set_ifindex(a.get(), ifindex);
+  if (v6) rtnl_addr_set_flags(a.get(), IFA_F_NODAD);
   check(rtnl_addr_set_local(a.get(), local.get()), what + ": address " + cidr);
   const int err = rtnl_addr_add(s, a.get(), 0);
   if (err != -NLE_EXIST) check(err, what + ": add address " + cidr);
 }
 
 void add_default_route(nl_sock* s, int ifindex, const std::string& gateway, const std::string& what) {
+  const int family = gateway.find(':') != std::string::npos ? AF_INET6 : AF_INET;
   Route r(rtnl_route_alloc());
-  rtnl_route_set_family(r.get(), AF_INET);
-  NlAddr dst = parse_addr("0.0.0.0/0", AF_INET, what);
+  rtnl_route_set_family(r.get(), family);
+  NlAddr dst = parse_addr(family == AF_INET6 ? "::/0" : "0.0.0.0/0", family, what);
   rtnl_route_set_dst(r.get(), dst.get());
   rtnl_nexthop* nh = rtnl_route_nh_alloc();
-  NlAddr gw = parse_addr(gateway, AF_INET, what);
+  NlAddr gw = parse_addr(gateway, family, what);
   rtnl_route_nh_set_gateway(nh, gw.get());
   rtnl_route_nh_set_ifindex(nh, ifindex);
   rtnl_route_add_nexthop(r.get(), nh);  // the route owns it now
@@ -135,12 +142,17 @@ std::string make_netns_here(const std::string& path) {
   return "";
 }
 
+// The subnet of an address or route destination, as a CIDR; "" for what no network of
+// stack's could clash with (IPv6 link-local, multicast and loopback).
 std::string network_of(nl_addr* local) {
-  char buf[64];
+  char buf[INET6_ADDRSTRLEN + 8];
   NlAddr copy(nl_addr_clone(local));
   const unsigned prefix = nl_addr_get_prefixlen(local);
   auto* bytes = static_cast<unsigned char*>(nl_addr_get_binary_addr(copy.get()));
-  for (unsigned bit = prefix; bit < 32; ++bit) bytes[bit / 8] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
+  const unsigned bits = nl_addr_get_len(copy.get()) * 8;
+  if (nl_addr_get_family(copy.get()) == AF_INET6 && (bytes[0] == 0xff || (bytes[0] == 0xfe && (bytes[1] & 0xc0) == 0x80) || prefix == 128))
+    return "";
+  for (unsigned bit = prefix; bit < bits; ++bit) bytes[bit / 8] &= static_cast<unsigned char>(~(0x80u >> (bit % 8)));
   nl_addr2str(copy.get(), buf, sizeof buf);
   std::string text = buf;
   if (text.find('/') == std::string::npos) text += "/" + std::to_string(prefix);
@@ -151,7 +163,7 @@ class NlNetlink : public Netlink {
  public:
   NlNetlink() : sock_(connect_route()) {}
 
-  void ensure_bridge(const std::string& name, const std::string& address, int mtu) override {
+  void ensure_bridge(const std::string& name, const std::string& address, const std::string& address6, int mtu) override {
     const std::string what = "bridge " + name;
     if (!get_link(sock_.get(), name)) {
       Link l(rtnl_link_bridge_alloc());
@@ -164,6 +176,7 @@ class NlNetlink : public Netlink {
     Link l = get_link(sock_.get(), name);
     if (!l) throw Error(what + ": gone right after its creation");
     add_address(sock_.get(), rtnl_link_get_ifindex(l.get()), address, what);
+    if (!address6.empty()) add_address(sock_.get(), rtnl_link_get_ifindex(l.get()), address6, what);
     set_up(sock_.get(), l.get(), mtu, what);
   }
 
@@ -230,17 +243,23 @@ class NlNetlink : public Netlink {
     nl_cache* raw = nullptr;
     check(rtnl_addr_alloc_cache(sock_.get(), &raw), "netlink: list addresses");
     Cache addrs(raw);
+    auto add = [&out](nl_addr* a) {
+      if (std::string subnet = network_of(a); !subnet.empty()) out.push_back(std::move(subnet));
+    };
     for (nl_object* o = nl_cache_get_first(addrs.get()); o; o = nl_cache_get_next(o)) {
       auto* a = reinterpret_cast<rtnl_addr*>(o);
-      if (rtnl_addr_get_family(a) == AF_INET && rtnl_addr_get_local(a)) out.push_back(network_of(rtnl_addr_get_local(a)));
+      const int family = rtnl_addr_get_family(a);
+      if ((family == AF_INET || family == AF_INET6) && rtnl_addr_get_local(a)) add(rtnl_addr_get_local(a));
     }
-    check(rtnl_route_alloc_cache(sock_.get(), AF_INET, 0, &raw), "netlink: list routes");
-    Cache routes(raw);
-    for (nl_object* o = nl_cache_get_first(routes.get()); o; o = nl_cache_get_next(o)) {
-      auto* r = reinterpret_cast<rtnl_route*>(o);
-      nl_addr* dst = rtnl_route_get_dst(r);
-      if (rtnl_route_get_table(r) == RT_TABLE_LOCAL || !dst || nl_addr_get_prefixlen(dst) == 0) continue;
-      out.push_back(network_of(dst));
+    for (const int family : {AF_INET, AF_INET6}) {
+      check(rtnl_route_alloc_cache(sock_.get(), family, 0, &raw), "netlink: list routes");
+      Cache routes(raw);
+      for (nl_object* o = nl_cache_get_first(routes.get()); o; o = nl_cache_get_next(o)) {
+        auto* r = reinterpret_cast<rtnl_route*>(o);
+        nl_addr* dst = rtnl_route_get_dst(r);
+        if (rtnl_route_get_table(r) == RT_TABLE_LOCAL || !dst || nl_addr_get_prefixlen(dst) == 0) continue;
+        add(dst);
+      }
     }
     return out;
   }
@@ -269,8 +288,10 @@ class NlNetlink : public Netlink {
     if (!peer) throw Error(what + ": " + r.peer_name + " missing in the namespace");
     const int index = rtnl_link_get_ifindex(peer.get());
     add_address(inside.get(), index, r.address, what);
+    if (!r.address6.empty()) add_address(inside.get(), index, r.address6, what);
     set_up(inside.get(), peer.get(), 0, what);
     if (!r.gateway.empty()) add_default_route(inside.get(), index, r.gateway, what);
+    if (!r.gateway6.empty()) add_default_route(inside.get(), index, r.gateway6, what);
   }
 
   Sock sock_;

@@ -28,11 +28,12 @@ bool dns_name(const std::string& name) {
          name.front() != '.' && name.back() != '.' && name.find("..") == std::string::npos;
 }
 
-std::set<std::string> addresses_on(const std::vector<SandboxRecord>& sandboxes, const std::string& network_id) {
+// The addresses taken on a network, of one family (`v6`).
+std::set<std::string> addresses_on(const std::vector<SandboxRecord>& sandboxes, const std::string& network_id, bool v6) {
   std::set<std::string> used;
   for (const SandboxRecord& r : sandboxes)
     for (const Endpoint& e : r.sandbox.endpoints)
-      if (e.network_id == network_id) used.insert(e.ipv4);
+      if (e.network_id == network_id && !(v6 ? e.ipv6 : e.ipv4).empty()) used.insert(v6 ? e.ipv6 : e.ipv4);
   return used;
 }
 
@@ -73,24 +74,33 @@ void Networks::publish_names(const SandboxRecord& r, const Endpoint& e) {
   for (const std::string& n : names)
     if (dns_name(n) && std::find(entry.names.begin(), entry.names.end(), n) == entry.names.end()) entry.names.push_back(n);
   entry.ipv4 = e.ipv4;
+  entry.ipv6 = e.ipv6;
   entry.state = r.state_file;
   dns::publish_container(run_root_, e.network, entry);
 }
 
 Endpoint Networks::add_endpoint(SandboxRecord& r, const std::vector<SandboxRecord>& sandboxes, const NetworkInfo& n,
-                                const Attachment& a, bool route) {
+                                const Attachment& a, Routes routes) {
   bring_up(n, false);  // the host lost it (a reboot), or its creator was killed midway
   Endpoint e;
   e.network = n.name;
   e.network_id = n.id;
   e.interface = next_interface(r.sandbox);
-  e.ipv4 = allocate_address(n, addresses_on(sandboxes, n.id), a.ipv4_address);
+  e.ipv4 = allocate_address(n, addresses_on(sandboxes, n.id, false), a.ipv4_address);
   e.prefix_length = parse_cidr(n.subnet).value_or(Cidr{}).prefix;
   e.gateway = n.gateway;
   e.mac = a.mac_address.empty() ? mac_for_address(e.ipv4) : a.mac_address;
   e.aliases = a.aliases;
+  if (n.enable_ipv6) {
+    e.ipv6 = allocate_address6(n, addresses_on(sandboxes, n.id, true), a.ipv6_address);
+    e.prefix_length6 = parse_cidr6(n.subnet6).value_or(Cidr6{}).prefix;
+    e.gateway6 = n.gateway6;
+  } else if (!a.ipv6_address.empty()) {
+    throw Error("network " + n.name + " has no IPv6: cannot give " + a.ipv6_address, "set enable_ipv6: true on the network");
+  }
   VethRequest v{host_veth_name(r.sandbox.container_id, n.id), n.bridge, r.sandbox.netns_path, e.interface,
-                e.ipv4 + "/" + std::to_string(e.prefix_length), e.mac, route ? n.gateway : "", n.mtu};
+                e.ipv4 + "/" + std::to_string(e.prefix_length), e.mac, routes.v4 ? n.gateway : "", n.mtu,
+                e.ipv6.empty() ? "" : e.ipv6 + "/" + std::to_string(e.prefix_length6), routes.v6 ? n.gateway6 : ""};
   netlink().add_veth(v);
   r.sandbox.endpoints.push_back(e);
   return e;
@@ -169,11 +179,11 @@ Sandbox Networks::create_sandbox(const SandboxRequest& request) {
   // namespace cost one more inode made and freed per container: see engine/shim_lock.cpp.)
   try {
     netlink().create_netns(r.sandbox.netns_path);
-    bool routed = false;
+    Routes routed;  // the default routes: through the first network with a way out (of each family)
     for (size_t i = 0; i < nets.size(); ++i) {
-      const bool route = !routed && !nets[i].internal;  // the default route: the first network with a way out
+      const Routes route{!routed.v4 && !nets[i].internal, !routed.v6 && !nets[i].internal && nets[i].enable_ipv6};
       add_endpoint(r, sandboxes, nets[i], wanted[i], route);
-      routed = routed || route;
+      routed = {routed.v4 || route.v4, routed.v6 || route.v6};
     }
     base::write_file_atomic(paths().sandbox_file(id), sandbox_to_json(r), 0644, base::Durability::Replace);
     for (const Endpoint& e : r.sandbox.endpoints) publish_names(r, e);
@@ -206,10 +216,14 @@ Endpoint Networks::connect(const std::string& container_id, const Attachment& at
   if (!n) throw Error("network " + attachment.network + " not found");
   for (const Endpoint& e : r.sandbox.endpoints)
     if (e.network_id == n->id) throw Error("endpoint with name " + r.container_name + " already exists in network " + n->name);
-  const bool route = !n->internal && std::none_of(r.sandbox.endpoints.begin(), r.sandbox.endpoints.end(), [&](const Endpoint& e) {
-    const std::optional<NetworkInfo> other = find(e.network_id);
-    return other && !other->internal;
-  });
+  // A default route when no other endpoint has one out (of each family).
+  auto routed = [&](bool v6) {
+    return std::any_of(r.sandbox.endpoints.begin(), r.sandbox.endpoints.end(), [&](const Endpoint& e) {
+      const std::optional<NetworkInfo> other = find(e.network_id);
+      return other && !other->internal && (!v6 || other->enable_ipv6);
+    });
+  };
+  const Routes route{!n->internal && !routed(false), !n->internal && n->enable_ipv6 && !routed(true)};
   const Endpoint e = add_endpoint(r, sandboxes, *n, attachment, route);
   try {
     base::write_file_atomic(path, sandbox_to_json(r), 0644, base::Durability::Replace);

@@ -180,6 +180,7 @@ void take_network(const Project& p, const Service& s, const std::string& name, B
       for (const std::string& alias : config->aliases)
         if (std::find(a.aliases.begin(), a.aliases.end(), alias) == a.aliases.end()) a.aliases.push_back(alias);
       a.ipv4_address = config->ipv4_address;
+      a.ipv6_address = config->ipv6_address;
       a.mac_address = config->mac_address;
       a.priority = static_cast<int>(config->priority.value_or(0));
     }

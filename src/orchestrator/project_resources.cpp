@@ -13,6 +13,7 @@ net::NetworkSpec network_spec(const compose::Project& p, const compose::Network&
   spec.name = n.name;
   spec.internal = n.internal;
   spec.attachable = n.attachable;
+  spec.enable_ipv6 = n.enable_ipv6.value_or(false);
   spec.labels = n.labels;
   spec.labels[labels::kProject] = p.name;
   spec.labels[labels::kNetwork] = n.key;
@@ -30,10 +31,6 @@ void ensure_network(Context& ctx, const compose::Project& p, const compose::Netw
     return;
   }
   if (ctx.network.has_network(n.name)) return;
-  // Said before anything is made, rather than a network without the IPv6 it asks for.
-  if (n.enable_ipv6.value_or(false))
-    throw Error("network " + n.name + ": enable_ipv6 is not supported: stack's networks are IPv4 only",
-                "remove enable_ipv6 from networks." + n.key + ", or set it to false");
   ctx.progress.event("Network", n.name, "Creating");
   ctx.network.ensure_network(network_spec(p, n));
   ctx.progress.event("Network", n.name, "Created");

@@ -99,6 +99,34 @@ st network create --label tmp=1 pruneme
 st network prune -f --filter label=tmp=1
 check "network prune removes unused networks matching the filter" eval 'out_has "Deleted Networks:" && out_has pruneme'
 
+# --- IPv6 ---------------------------------------------------------------------------------
+st network create --ipv6 --subnet fd00:e2e:60::/64 --subnet 10.213.61.0/24 v6net
+check "network create --ipv6 takes an IPv6 subnet beside the IPv4 one" test "$rc" = 0
+bridge6=stk-$(head -c 11 "$TMP/out")
+st network inspect v6net
+check "network inspect shows EnableIPv6 and both pools" \
+  eval 'json_get "n = j[0]; assert n[\"EnableIPv6\"]; c = n[\"IPAM\"][\"Config\"]; assert c[1] == {\"Subnet\": \"fd00:e2e:60::/64\", \"Gateway\": \"fd00:e2e:60::1\"}, c"'
+check "the bridge has the IPv6 gateway" eval 'ip -o addr show "$bridge6" | has "fd00:e2e:60::1/64"'
+check "its subnet is masqueraded in table ip6" eval 'nft list ruleset | has "ip6 saddr fd00:e2e:60::/64 oifname != \"$bridge6\" masquerade"'
+st "${RUN[@]}" -d --name srv6 --network v6net --rootfs "$R" nc -ll -p 8080 -e echo hello-over-ipv6
+check "a server starts on the IPv6 network" test "$rc" = 0
+st "${RUN[@]}" --rm --network v6net --ip6 fd00:e2e:60::77 --hostname h6 --rootfs "$R" \
+  sh -c 'ip -o -6 addr show eth0 scope global; ip -6 route show default; cat /etc/hosts'
+check "--ip6 gives the address, a default route via the gateway and a hosts line" \
+  eval 'out_has "fd00:e2e:60::77/64" && out_has "default via fd00:e2e:60::1" && out_has "fd00:e2e:60::77	h6"'
+reach6() { "$STACK" "${RUN[@]}" --rm --network v6net --rootfs "$R" nc -w 3 "$1" 8080 </dev/null >"$TMP/out" 2>"$TMP/err"; grep -q hello-over-ipv6 "$TMP/out"; }
+check "a container reaches another over IPv6" eventually reach6 fd00:e2e:60::2
+st "${RUN[@]}" --rm --network v6net --rootfs "$R" nslookup -type=AAAA srv6
+check "stack-dns answers AAAA with the container's IPv6 address" out_has "fd00:e2e:60::2"
+st "${RUN[@]}" --rm --network v6net --ip6 fd00:e2e:61::5 --rootfs "$R" true
+check "an --ip6 outside the subnet is refused" eval '[[ $rc != 0 ]] && err_has "no configured subnet contains IP address fd00:e2e:61::5"'
+st network create --subnet fd00:e2e:62::/64 nov6
+check "an IPv6 subnet without --ipv6 is refused" eval '[[ $rc == 1 ]] && err_has "IPv6 is not enabled"'
+st container rm -f srv6
+st network rm v6net
+check "network rm removes the IPv6 network and its table ip6" \
+  eval '[[ $rc == 0 ]] && ! nft list ruleset | has "table ip6"'
+
 # --- nothing left ------------------------------------------------------------------------
 remove_test_containers
 st network ls -q

@@ -14,16 +14,21 @@ namespace stack::net::testing {
 class FakeNetlink : public Netlink {
  public:
   std::map<std::string, std::string> bridges;  // name -> address
+  std::map<std::string, std::string> bridges6;  // name -> IPv6 address (only those with one)
   std::map<std::string, VethRequest> veths;    // host name -> request
   std::set<std::string> namespaces;
   std::vector<std::string> subnets_in_use{"192.0.2.0/24"};
   int mtu = 1400;
   bool fail_veth = false;
 
-  void ensure_bridge(const std::string& name, const std::string& address, int) override { bridges[name] = address; }
+  void ensure_bridge(const std::string& name, const std::string& address, const std::string& address6, int) override {
+    bridges[name] = address;
+    if (!address6.empty()) bridges6[name] = address6;
+  }
   bool link_exists(const std::string& name) override { return bridges.count(name) || veths.count(name); }
   void delete_link(const std::string& name) override {
     bridges.erase(name);
+    bridges6.erase(name);
     veths.erase(name);
   }
   void create_netns(const std::string& path) override {

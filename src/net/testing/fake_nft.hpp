@@ -1,5 +1,5 @@
 // An Nft that runs nothing: it keeps every command buffer it got, answers listings
-// from canned JSON (no `ip filter` table unless one is set) and can be told to fail.
+// from canned JSON (no `ip filter` or `ip6 filter` table unless one is set) and can be told to fail.
 #pragma once
 
 #include <string>
@@ -13,10 +13,13 @@ namespace stack::net::testing {
 class FakeNft final : public Nft {
  public:
   std::string run(const std::string& commands, Output) override {
-    if (commands == "list tables ip")
-      return ip_filter_listing.empty() ? R"({"nftables": []})"
-                                       : R"({"nftables": [{"table": {"family": "ip", "name": "filter", "handle": 1}}]})";
-    if (commands == "list table ip filter") return ip_filter_listing;
+    for (const char* family : {"ip", "ip6"}) {
+      const std::string& listing = family == std::string("ip") ? ip_filter_listing : ip6_filter_listing;
+      if (commands == std::string("list tables ") + family)
+        return listing.empty() ? R"({"nftables": []})"
+                               : R"({"nftables": [{"table": {"family": ")" + std::string(family) + R"(", "name": "filter", "handle": 1}}]})";
+      if (commands == std::string("list table ") + family + " filter") return listing;
+    }
     if (fail_next > 0) {
       --fail_next;
       throw Error("nftables: Error: Could not process rule: No such file or directory");
@@ -29,6 +32,7 @@ class FakeNft final : public Nft {
 
   std::vector<std::string> transactions;  // every change, in order
   std::string ip_filter_listing;          // `nft -j list table ip filter`; "" = no such table
+  std::string ip6_filter_listing;         // the same of `ip6 filter`
   int fail_next = 0;                      // transactions that fail before one succeeds
 };
 

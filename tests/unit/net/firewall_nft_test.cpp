@@ -67,6 +67,27 @@ TEST_CASE("iptables-legacy rules invisible to nftables are announced once per ne
   CHECK_THAT(f.notices[1], Contains("iptables-legacy") && Contains("iptables -I FORWARD -i stk-a -j ACCEPT"));
 }
 
+TEST_CASE("an IPv6 network turns IPv6 forwarding on once with a notice", "[firewall][nft]") {
+  Fixture f;
+  f.host->sysctls["net/ipv6/conf/all/forwarding"] = "0";
+  NetworkRules six = kNetwork;
+  six.subnet6 = "fd12:3456:789a::/64";
+  f.firewall->add_network(six);
+  CHECK(f.host->sysctls["net/ipv6/conf/all/forwarding"] == "1");
+  REQUIRE(f.notices.size() == 2);
+  CHECK_THAT(f.notices[1], Contains("net.ipv6.conf.all.forwarding set to 1"));
+  CHECK_THAT(f.nft->last(), Contains("table ip6 " + f.firewall->table() + " {"));
+  six.subnet6 = "fd12::/129";
+  CHECK_THROWS_WITH(f.firewall->add_network(six), Contains("is not an IPv6 CIDR"));
+}
+
+TEST_CASE("an IPv4 network leaves IPv6 forwarding alone", "[firewall][nft]") {
+  Fixture f;
+  f.host->sysctls["net/ipv6/conf/all/forwarding"] = "0";
+  f.firewall->add_network(kNetwork);
+  CHECK(f.host->sysctls["net/ipv6/conf/all/forwarding"] == "0");
+}
+
 TEST_CASE("an internal network alone needs no forwarding", "[firewall][nft]") {
   Fixture f;
   f.firewall->add_network({"p_back", "stk-i", "10.213.2.0/24", true});
@@ -140,7 +161,8 @@ TEST_CASE("removing a network removes its ports and the last one leaves no table
   f.firewall->add_network(kNetwork);
   f.firewall->publish("c1", "10.213.1.2", "stk-a", {parse_port_spec("8080:80")});
   f.firewall->remove_network("stk-a");
-  CHECK(f.nft->last() == "add table ip " + f.firewall->table() + "\ndelete table ip " + f.firewall->table() + "\n");
+  const std::string t = f.firewall->table();
+  CHECK(f.nft->last() == "add table ip " + t + "\ndelete table ip " + t + "\nadd table ip6 " + t + "\ndelete table ip6 " + t + "\n");
   CHECK(f.firewall->published("c1").empty());
   const size_t before = f.nft->transactions.size();
   f.firewall->remove_network("stk-a");  // absent: nothing

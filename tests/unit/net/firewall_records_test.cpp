@@ -18,7 +18,7 @@ TEST_CASE("firewall records read back what was saved and remove what went", "[fi
   CHECK(records.load() == FirewallState{});
   FirewallState s;
   s.networks["stk-a"] = {"p_default", "stk-a", "10.213.1.0/24", false};
-  s.networks["stk-i"] = {"p_back", "stk-i", "10.213.2.0/24", true};
+  s.networks["stk-i"] = {"p_back", "stk-i", "10.213.2.0/24", true, "fd12:3456:789a::/64"};
   s.ports["c1"] = {{"127.0.0.1", 8080, 80, "tcp", "10.213.1.2", "stk-a"}};
   records.save({}, s);
   CHECK(records.load() == s);

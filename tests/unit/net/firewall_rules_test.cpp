@@ -15,13 +15,14 @@ FirewallState one_network() {
 
 }  // namespace
 
-TEST_CASE("an empty state only deletes the table", "[firewall][rules]") {
-  CHECK(table_commands("stack", {}) == "add table ip stack\ndelete table ip stack\n");
+TEST_CASE("an empty state only deletes the tables", "[firewall][rules]") {
+  CHECK(table_commands("stack", {}) == "add table ip stack\ndelete table ip stack\nadd table ip6 stack\ndelete table ip6 stack\n");
 }
 
 TEST_CASE("a network gets masquerade and forwarding and isolation rules", "[firewall][rules]") {
   const std::string text = table_commands("stack", one_network());
-  CHECK_THAT(text, Contains("add table ip stack\ndelete table ip stack\ntable ip stack {\n"));
+  CHECK_THAT(text, Contains("add table ip6 stack\ndelete table ip6 stack\ntable ip stack {\n"));
+  CHECK_THAT(text, !Contains("table ip6 stack {"));  // no network has IPv6
   CHECK_THAT(text, Contains("elements = { \"stk-a\" }"));
   CHECK_THAT(text, Contains("ip saddr 10.213.1.0/24 oifname != \"stk-a\" masquerade"));
   CHECK_THAT(text, Contains("iifname \"stk-a\" oifname != \"stk-a\" oifname @bridges drop"));
@@ -115,4 +116,30 @@ TEST_CASE("an internal network is accepted in ip filter only within its bridge",
 
 TEST_CASE("without an ip filter forward chain nothing is added there", "[firewall][rules]") {
   CHECK(host_filter_commands("stack", HostFilter{}, one_network()).empty());
+}
+
+TEST_CASE("an IPv6 network gets table ip6 with its masquerade and the same isolation", "[firewall][rules]") {
+  FirewallState s = one_network();
+  s.networks["stk-a"].subnet6 = "fd12:3456:789a::/64";
+  s.networks["stk-i"] = {"p_back", "stk-i", "10.213.2.0/24", true, "fd12:3456:789b::/64"};
+  const std::string text = table_commands("stack", s);
+  const size_t six = text.find("table ip6 stack {\n");
+  REQUIRE(six != std::string::npos);
+  const std::string v6 = text.substr(six);
+  CHECK_THAT(v6, Contains("elements = { \"stk-a\", \"stk-i\" }"));
+  CHECK_THAT(v6, Contains("ip6 saddr fd12:3456:789a::/64 oifname != \"stk-a\" masquerade"));
+  CHECK_THAT(v6, !Contains("fd12:3456:789b::/64"));  // internal: no way out
+  CHECK_THAT(v6, Contains("iifname \"stk-a\" oifname != \"stk-a\" oifname @bridges drop"));
+  CHECK_THAT(v6, Contains("iifname \"stk-i\" oifname != \"stk-i\" drop"));
+  CHECK_THAT(v6, !Contains("127.0.0.0/8"));
+}
+
+TEST_CASE("ip6tables' filter table gets the same accept rules", "[firewall][rules]") {
+  const std::string listing =
+      R"({"nftables": [{"chain": {"family": "ip6", "table": "filter", "name": "FORWARD"}}]})";
+  const HostFilter filter = parse_host_filter("stack", listing, "ip6");
+  CHECK(filter.family == "ip6");
+  CHECK(host_filter_commands("stack", filter, one_network()) ==
+        "insert rule ip6 filter FORWARD iifname \"stk-a\" accept comment \"stack stk-a in\"\n"
+        "insert rule ip6 filter FORWARD oifname \"stk-a\" accept comment \"stack stk-a out\"\n");
 }

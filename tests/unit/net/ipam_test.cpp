@@ -72,3 +72,47 @@ TEST_CASE("parse_cidr clears host bits and rejects malformed text", "[net][ipam]
   CHECK(parse_cidr("10.0.0.0/8")->overlaps(*parse_cidr("10.213.0.0/24")));
   CHECK_FALSE(parse_cidr("10.213.1.0/24")->overlaps(*parse_cidr("10.213.0.0/24")));
 }
+
+TEST_CASE("parse_cidr6 clears host bits, formats canonically and rejects IPv4", "[net][ipam]") {
+  CHECK(parse_cidr6("fd12:3456:789a:1::5/64")->text() == "fd12:3456:789a:1::/64");
+  CHECK(parse_cidr6("FD12::1")->text() == "fd12::1/128");
+  CHECK_FALSE(parse_cidr6("fd12::/129"));
+  CHECK_FALSE(parse_cidr6("10.1.2.0/24"));
+  CHECK(parse_cidr6("fd00::/8")->overlaps(*parse_cidr6("fd12::/64")));
+  CHECK_FALSE(parse_cidr6("fd12::/64")->overlaps(*parse_cidr6("fd13::/64")));
+  CHECK(format_ipv6_address(parse_cidr6("fd12::/64")->last()) == "fd12::ffff:ffff:ffff:ffff");
+}
+
+TEST_CASE("choose_subnet6 takes a unique local /64 from the network id, past any in use", "[net][ipam]") {
+  const std::string id = "0123456789abcdef" + std::string(48, '0');
+  CHECK(choose_subnet6(id, {}) == "fd01:2345:6789::/64");
+  CHECK(choose_subnet6(id, {"10.89.0.0/24", "fd01:2345:6789::/48"}) == "fd12:3456:789a::/64");
+  CHECK_THROWS_WITH(choose_subnet6(id, {"fd00::/8"}), Catch::Contains("non-overlapping IPv6"));
+}
+
+TEST_CASE("resolve_pool6 defaults the gateway to ::1 and checks gateway and range", "[net][ipam]") {
+  const ResolvedPool p = resolve_pool6({"fd12:3456:789a::77/64", "", ""}, "n");
+  CHECK(p.subnet == "fd12:3456:789a::/64");
+  CHECK(p.gateway == "fd12:3456:789a::1");
+  CHECK(resolve_pool6({"fd12::/64", "fd12::fe", "fd12::100/120"}, "n").ip_range == "fd12::100/120");
+  CHECK_THROWS_WITH(resolve_pool6({"fd12::/64", "fd13::1", ""}, "n"), Catch::Contains("invalid gateway"));
+  CHECK_THROWS_WITH(resolve_pool6({"fd12::/64", "", "fd13::/120"}, "n"), Catch::Contains("invalid ip-range"));
+  CHECK_THROWS_WITH(resolve_pool6({"fd12::/127", "", ""}, "n"), Catch::Contains("invalid subnet"));
+}
+
+TEST_CASE("allocate_address6 takes the lowest free address, never the subnet's own or the gateway", "[net][ipam]") {
+  NetworkInfo n;
+  n.name = "n";
+  n.subnet6 = "fd12::/64";
+  n.gateway6 = "fd12::1";
+  CHECK(allocate_address6(n, {}, "") == "fd12::2");
+  CHECK(allocate_address6(n, {"fd12::2", "fd12::3"}, "") == "fd12::4");
+  CHECK(allocate_address6(n, {}, "FD12::0:99") == "fd12::99");
+  CHECK_THROWS_WITH(allocate_address6(n, {"fd12::99"}, "fd12::99"), Catch::Contains("already in use"));
+  CHECK_THROWS_WITH(allocate_address6(n, {}, "fd12::"), Catch::Contains("no configured subnet"));
+  CHECK_THROWS_WITH(allocate_address6(n, {}, "fd13::5"), Catch::Contains("no configured subnet"));
+  n.ip_range6 = "fd12::100/126";
+  CHECK(allocate_address6(n, {"fd12::100", "fd12::101", "fd12::102"}, "") == "fd12::103");
+  CHECK_THROWS_WITH(allocate_address6(n, {"fd12::100", "fd12::101", "fd12::102", "fd12::103"}, ""),
+                    Catch::Contains("no available IPv6 address"));
+}

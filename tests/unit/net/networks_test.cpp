@@ -107,6 +107,60 @@ TEST_CASE("create_sandbox gives addresses in order, eth0 by priority, and record
   CHECK(w.nl->namespaces.count(w.run_root + "/netns/" + id_of('4')) == 0);
 }
 
+TEST_CASE("an IPv6 network gets a unique local /64 or its own pool, and the bridge both gateways", "[net][networks]") {
+  World w;
+  const NetworkInfo a = w.networks.create({.name = "a", .enable_ipv6 = true});
+  CHECK(a.subnet == "10.89.0.0/24");
+  REQUIRE(a.subnet6.size() > 4);
+  CHECK(a.subnet6.starts_with("fd"));
+  CHECK(a.subnet6.ends_with("::/64"));
+  CHECK(a.gateway6 == a.subnet6.substr(0, a.subnet6.size() - 3) + "1");
+  CHECK(w.nl->bridges6.at(a.bridge) == a.gateway6 + "/64");
+  CHECK(w.networks.find("a")->subnet6 == a.subnet6);  // recorded
+  const NetworkInfo b = w.networks.create(
+      {.name = "b", .enable_ipv6 = true, .ipam = {{"fd12:3456:789a::/64", "", ""}, {"10.213.9.0/24", "", ""}}});
+  CHECK(b.subnet == "10.213.9.0/24");
+  CHECK(b.subnet6 == "fd12:3456:789a::/64");
+  CHECK(b.gateway6 == "fd12:3456:789a::1");
+  CHECK_THROWS_WITH(w.networks.create({.name = "c", .enable_ipv6 = true, .ipam = {{"fd12:3456:789a:0:1::/80", "", ""}}}),
+                    Catch::Contains("overlaps"));
+  CHECK_THROWS_WITH(w.networks.create({.name = "d", .ipam = {{"fd12:3456:789b::/64", "", ""}}}),
+                    Catch::Contains("IPv6 is not enabled"));
+  CHECK_THROWS_WITH(w.networks.create({.name = "e", .enable_ipv6 = true, .ipam = {{"fd1::/64", "", ""}, {"fd2::/64", "", ""}}}),
+                    Catch::Contains("at most one IPv4 and one IPv6 pool"));
+  CHECK(w.networks.create({.name = "f"}).subnet6.empty());
+  CHECK(w.nl->bridges6.size() == 2);
+}
+
+TEST_CASE("a sandbox on an IPv6 network gets an address, a route and an AAAA record of each family", "[net][networks]") {
+  World w;
+  const NetworkInfo a = w.networks.create({.name = "a"});
+  const NetworkInfo b = w.networks.create({.name = "b", .enable_ipv6 = true, .ipam = {{"fd12::/64", "", ""}}});
+  const Sandbox s = w.networks.create_sandbox(w.container(id_of('1'), "web", {{.network = "a", .priority = 5}, {.network = "b"}}));
+  REQUIRE(s.endpoints.size() == 2);
+  CHECK(s.endpoints[0].ipv6.empty());
+  CHECK(s.endpoints[1].ipv6 == "fd12::2");
+  CHECK(s.endpoints[1].prefix_length6 == 64);
+  CHECK(s.endpoints[1].gateway6 == "fd12::1");
+  const VethRequest& va = w.nl->veths.at(host_veth_name(id_of('1'), a.id));
+  const VethRequest& vb = w.nl->veths.at(host_veth_name(id_of('1'), b.id));
+  CHECK(va.gateway == a.gateway);  // IPv4 out through the first network
+  CHECK(va.address6.empty());
+  CHECK(vb.gateway.empty());
+  CHECK(vb.address6 == "fd12::2/64");
+  CHECK(vb.gateway6 == "fd12::1");  // IPv6 out through the first network that has it
+  CHECK(w.networks.sandbox(id_of('1'))->endpoints[1].ipv6 == "fd12::2");  // recorded
+  const std::string entry = stack::base::read_file(stack::net::dns::networks_dir(w.run_root) + "/b/" + id_of('1') + ".json");
+  CHECK(entry.find("\"fd12::2\"") != std::string::npos);
+  const Sandbox t = w.networks.create_sandbox(w.container(id_of('2'), "db", {{.network = "b", .ipv6_address = "fd12::99"}}));
+  CHECK(t.endpoints[0].ipv6 == "fd12::99");
+  CHECK(w.networks.create_sandbox(w.container(id_of('3'), "x", {{.network = "b"}})).endpoints[0].ipv6 == "fd12::3");
+  CHECK_THROWS_WITH(w.networks.create_sandbox(w.container(id_of('4'), "y", {{.network = "a", .ipv6_address = "fd12::7"}})),
+                    Catch::Contains("has no IPv6"));
+  w.networks.connect(id_of('2'), {.network = "a"}, {});
+  CHECK(w.nl->veths.at(host_veth_name(id_of('2'), a.id)).gateway.empty());  // db's way out is b already
+}
+
 TEST_CASE("a failed sandbox leaves no namespace, veth, record or DNS entry", "[net][networks]") {
   World w;
   w.networks.create({.name = "a"});

@@ -140,7 +140,7 @@ TEST_CASE("volumes_from entries name their service or container", "[orchestrator
 
 TEST_CASE("networks become attachments with the service name as alias, by priority", "[orchestrator]") {
   const Blueprint b = blueprint_of(
-      "services:\n  web:\n    image: busybox\n    networks:\n      back: {aliases: [api], ipv4_address: 10.213.5.9}\n"
+      "services:\n  web:\n    image: busybox\n    networks:\n      back: {aliases: [api], ipv4_address: 10.213.5.9, ipv6_address: 'fd12::9'}\n"
       "      front: {priority: 10}\nnetworks:\n  back: {}\n  front: {}\n");
   CHECK(b.network_mode == "bridge");
   REQUIRE(b.attachments.size() == 2);
@@ -149,6 +149,7 @@ TEST_CASE("networks become attachments with the service name as alias, by priori
   CHECK(b.attachments[1].network == "proj_back");
   CHECK(b.attachments[1].aliases == std::vector<std::string>{"web", "api"});
   CHECK(b.attachments[1].ipv4_address == "10.213.5.9");
+  CHECK(b.attachments[1].ipv6_address == "fd12::9");
 }
 
 TEST_CASE("a service without networks joins the project's default network", "[orchestrator]") {

@@ -98,16 +98,18 @@ TEST_CASE("down removes the project's networks and, with -v, its volumes but nev
   CHECK(s.volumes.find("keep"));
 }
 
-TEST_CASE("a network asking for IPv6 is an error before anything is made, naming its key", "[orchestrator]") {
+TEST_CASE("a network's enable_ipv6 and its IPv6 pool reach the network spec", "[orchestrator]") {
   Scratch s;
   const stack::compose::Project p = project_from(
-      "services:\n  web: {image: busybox, networks: [v6], volumes: ['data:/data']}\n"
-      "networks:\n  v6: {enable_ipv6: true}\nvolumes:\n  data: {}\n");
-  CHECK_THROWS_WITH(ensure_project_resources(s.ctx, p, {"web"}),
-                    Catch::Contains("network proj_v6: enable_ipv6 is not supported"));
-  CHECK(s.network.networks.empty());
+      "services:\n  web: {image: busybox, networks: {v6: {ipv6_address: 'fd12::9'}}}\n"
+      "networks:\n  v6:\n    enable_ipv6: true\n    ipam:\n      config: [{subnet: 'fd12::/64'}, {subnet: 10.213.8.0/24}]\n");
+  ensure_project_resources(s.ctx, p, {"web"});
+  const stack::net::NetworkSpec& spec = s.network.networks.at("proj_v6");
+  CHECK(spec.enable_ipv6);
+  REQUIRE(spec.ipam.size() == 2);
+  CHECK(spec.ipam[0].subnet == "fd12::/64");
   const stack::compose::Project off = project_from(
-      "services:\n  web: {image: busybox, networks: [v6]}\nnetworks:\n  v6: {enable_ipv6: false}\n");
+      "services:\n  web: {image: busybox, networks: [v4]}\nnetworks:\n  v4: {enable_ipv6: false}\n");
   ensure_project_resources(s.ctx, off, {"web"});
-  CHECK(s.network.networks.count("proj_v6"));
+  CHECK_FALSE(s.network.networks.at("proj_v4").enable_ipv6);
 }
