@@ -14,6 +14,7 @@
 #include "cli/container_engine.hpp"
 #include "cli/container_flags.hpp"
 #include "cli/container_format.hpp"
+#include "net/firewall_port_spec.hpp"
 #include "orchestrator/labels.hpp"
 #include "orchestrator/observe.hpp"
 #include "orchestrator/operations.hpp"
@@ -35,8 +36,8 @@ struct PsCli {
 std::string ports_text(orchestrator::NetworkDriver& network, const std::string& id) {
   std::string out;
   for (const net::PublishedPort& p : network.published(id))
-    out += (out.empty() ? "" : ", ") + fmt::format("{}:{}->{}/{}", p.host_ip.empty() ? "0.0.0.0" : p.host_ip,
-                                                   p.host_port, p.container_port, p.protocol);
+    for (const std::string& at : net::published_at(p))
+      out += (out.empty() ? "" : ", ") + fmt::format("{}->{}/{}", at, p.container_port, p.protocol);
   return out;
 }
 
@@ -305,7 +306,7 @@ void add_port(CLI::App& app, const GlobalOptions& g, int& exit_code) {
       if (c.number != o->index) continue;
       for (const net::PublishedPort& p : s.context().network.published(c.id)) {
         if (std::to_string(p.container_port) != o->port || p.protocol != o->protocol) continue;
-        fmt::print("{}:{}\n", p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.host_port);
+        for (const std::string& at : net::published_at(p)) fmt::print("{}\n", at);
         exit_code = 0;
         return;
       }

@@ -29,7 +29,7 @@ void print_ports(const GlobalOptions& g, const PortCli& o) {
   bool found = false;
   for (const auto& p : ports)
     if (p.container_port == wanted.container_port && p.protocol == wanted.protocol) {
-      fmt::print("{}:{}\n", p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.host_port);
+      for (const std::string& at : net::published_at(p)) fmt::print("{}\n", at);
       found = true;
     }
   if (!found)

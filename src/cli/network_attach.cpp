@@ -55,7 +55,7 @@ void publish(const GlobalOptions& g, net::Networks& networks, const std::string&
   const net::Endpoint& e = sandbox.endpoints.front();
   const std::optional<net::NetworkInfo> network = networks.find(e.network_id);
   if (!network) throw Error("network " + e.network + " not found");
-  publish_ports(g, sandbox.container_id, e.ipv4, network->bridge, specs);
+  publish_ports(g, sandbox.container_id, {e.ipv4, e.ipv6}, network->bridge, specs);
 }
 
 // The name the container will have: stack-dns answers it, so a generated one is chosen

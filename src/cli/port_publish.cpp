@@ -25,10 +25,10 @@ std::vector<net::PortSpec> publish_specs(const PublishFlags& flags, const std::v
 }
 
 std::vector<net::PublishedPort> publish_ports(const GlobalOptions& global, const std::string& container_id,
-                                              const std::string& container_ip, const std::string& bridge,
+                                              const net::ContainerAddresses& container, const std::string& bridge,
                                               const std::vector<net::PortSpec>& specs) {
   if (specs.empty()) return {};
-  return open_firewall(global)->publish(container_id, container_ip, bridge, specs);
+  return open_firewall(global)->publish(container_id, container, bridge, specs);
 }
 
 void unpublish_ports(const GlobalOptions& global, const std::string& container_id) {

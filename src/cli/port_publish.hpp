@@ -30,7 +30,7 @@ std::vector<net::PortSpec> publish_specs(const PublishFlags& flags, const std::v
 // nothing, a port in use is a stack::Error naming it. Prints what the firewall changed
 // on the host ("net.ipv4.ip_forward set to 1") on stderr.
 std::vector<net::PublishedPort> publish_ports(const GlobalOptions& global, const std::string& container_id,
-                                              const std::string& container_ip, const std::string& bridge,
+                                              const net::ContainerAddresses& container, const std::string& bridge,
                                               const std::vector<net::PortSpec>& specs);
 
 // Removes the container's published ports; nothing when it has none.

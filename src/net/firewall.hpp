@@ -46,7 +46,17 @@ struct PublishedPort {
   std::string protocol = "tcp";
   std::string container_ip;
   std::string bridge;
+  std::string container_ip6{};  // "" = IPv4 only; else the host's IPv6 addresses lead here too
   bool operator==(const PublishedPort&) const = default;
+};
+
+// A container's addresses on the bridge its ports are published on; one IPv4 address
+// when its network has no IPv6.
+struct ContainerAddresses {
+  ContainerAddresses(const char* v4) : ipv4(v4) {}  // NOLINT: an IPv4 address alone reads naturally
+  ContainerAddresses(std::string v4, std::string v6 = "") : ipv4(std::move(v4)), ipv6(std::move(v6)) {}  // NOLINT
+  std::string ipv4;
+  std::string ipv6;  // "" = none
 };
 
 // Docker's -p syntax: "80", "8080:80", "127.0.0.1:8080:80", "127.0.0.1::80",
@@ -61,11 +71,13 @@ class Firewall {
   virtual void add_network(const NetworkRules& network) = 0;
   // Removes every rule of the bridge, its published ports included. Nothing if absent.
   virtual void remove_network(const std::string& bridge) = 0;
-  // Publishes `ports` of the container `owner` (its id) at `container_ip` on `bridge`,
+  // Publishes `ports` of the container `owner` (its id) at `container` on `bridge`,
   // all or nothing: a host port already in use (by anything on the host, or another
   // container) is a stack::Error naming the port, and nothing is changed. Random host
-  // ports are chosen here. Returns what was published, in the order asked.
-  virtual std::vector<PublishedPort> publish(const std::string& owner, const std::string& container_ip,
+  // ports are chosen here. A port for every host address leads from the host's IPv6
+  // addresses too (not ::1) when the container has an IPv6 address. Returns what was
+  // published, in the order asked.
+  virtual std::vector<PublishedPort> publish(const std::string& owner, const ContainerAddresses& container,
                                              const std::string& bridge, const std::vector<PortSpec>& ports) = 0;
   // Removes the owner's published ports. Nothing if it has none.
   virtual void unpublish(const std::string& owner) = 0;

@@ -137,9 +137,17 @@ std::vector<PortSpec> with_exposed_ports(std::vector<PortSpec> given, const std:
   return given;
 }
 
+std::vector<std::string> published_at(const PublishedPort& port) {
+  std::vector<std::string> out{fmt::format("{}:{}", port.host_ip.empty() ? "0.0.0.0" : port.host_ip, port.host_port)};
+  if (!port.container_ip6.empty()) out.push_back(fmt::format("[::]:{}", port.host_port));
+  return out;
+}
+
 std::string format_published(const PublishedPort& port) {
-  return fmt::format("{}/{} -> {}:{}", port.container_port, port.protocol,
-                     port.host_ip.empty() ? "0.0.0.0" : port.host_ip, port.host_port);
+  std::string out;
+  for (const std::string& at : published_at(port))
+    out += fmt::format("{}{}/{} -> {}", out.empty() ? "" : "\n", port.container_port, port.protocol, at);
+  return out;
 }
 
 }  // namespace stack::net

@@ -18,7 +18,10 @@ PortSpec exposed_port_spec(std::string_view exposed);
 // keys) that no given spec publishes already, each on a random host port.
 std::vector<PortSpec> with_exposed_ports(std::vector<PortSpec> given, const std::vector<std::string>& exposed);
 
-// "80/tcp -> 0.0.0.0:32768", the line of `docker port`.
+// "80/tcp -> 0.0.0.0:32768", the line of `docker port` (two lines when IPv6 leads there too).
 std::string format_published(const PublishedPort& port);
+// The host sockets a published port is reached at, as docker prints them: "0.0.0.0:8080"
+// (or its host address), then "[::]:8080" when the host's IPv6 addresses lead there too.
+std::vector<std::string> published_at(const PublishedPort& port);
 
 }  // namespace stack::net

@@ -126,8 +126,9 @@ std::vector<PublishedPort> allocate_ports(const PortRequest& request, const Fire
                               spec.container_port, container_last, spec.host_port, host_last));
     const std::string ip = spec.host_ip == "0.0.0.0" ? "" : spec.host_ip;
     for (unsigned i = 0; i < count; ++i) {
+      // Every host address: the IPv6 ones lead to the container's IPv6 address, if any.
       const PublishedPort wanted{ip, 0, static_cast<uint16_t>(spec.container_port + i), spec.protocol,
-                                 request.container_ip, request.bridge};
+                                 request.container.ipv4, request.bridge, ip.empty() ? request.container.ipv6 : ""};
       if (spec.host_port == 0)
         allocation.take_random(wanted, seed);
       else if (count == 1 && host_last != spec.host_port)

@@ -16,7 +16,7 @@ namespace stack::net {
 
 struct PortRequest {
   std::string owner;
-  std::string container_ip;
+  ContainerAddresses container;
   std::string bridge;
   std::vector<PortSpec> specs;
 };

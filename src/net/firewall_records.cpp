@@ -25,14 +25,17 @@ NetworkRules network_from(const json& j) {
 }
 
 json to_json(const PublishedPort& p) {
-  return {{"host_ip", p.host_ip},           {"host_port", p.host_port}, {"container_port", p.container_port},
-          {"protocol", p.protocol},         {"container_ip", p.container_ip}, {"bridge", p.bridge}};
+  json j = {{"host_ip", p.host_ip},           {"host_port", p.host_port}, {"container_port", p.container_port},
+            {"protocol", p.protocol},         {"container_ip", p.container_ip}, {"bridge", p.bridge}};
+  if (!p.container_ip6.empty()) j["container_ip6"] = p.container_ip6;
+  return j;
 }
 
 PublishedPort port_from(const json& j) {
   return {j.at("host_ip").get<std::string>(),  j.at("host_port").get<uint16_t>(),
           j.at("container_port").get<uint16_t>(), j.at("protocol").get<std::string>(),
-          j.at("container_ip").get<std::string>(), j.at("bridge").get<std::string>()};
+          j.at("container_ip").get<std::string>(), j.at("bridge").get<std::string>(),
+          j.value("container_ip6", "")};
 }
 
 template <typename Fn>

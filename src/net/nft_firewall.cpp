@@ -98,18 +98,20 @@ void NftFirewall::remove_network(const std::string& bridge) {
   });
 }
 
-std::vector<PublishedPort> NftFirewall::publish(const std::string& owner, const std::string& container_ip,
+std::vector<PublishedPort> NftFirewall::publish(const std::string& owner, const ContainerAddresses& container,
                                                 const std::string& bridge, const std::vector<PortSpec>& ports) {
   check_record_name("container", owner);
   check_record_name("bridge", bridge);
-  check_ipv4("container address", container_ip);
+  check_ipv4("container address", container.ipv4);
+  if (!container.ipv6.empty() && !parse_ipv6_address(container.ipv6))
+    throw Error(fmt::format("invalid container address \"{}\" for the firewall: not an IPv6 address", container.ipv6));
   if (ports.empty()) return {};
   std::vector<PublishedPort> result;
   change(
       [&](FirewallState& state) {
         if (auto n = state.networks.find(bridge); n != state.networks.end() && n->second.internal)
           throw Error(fmt::format("cannot publish ports on network {}: it is internal", n->second.name));
-        result = allocate_ports({owner, container_ip, bridge, ports}, state, *host_, random_seed());
+        result = allocate_ports({owner, container, bridge, ports}, state, *host_, random_seed());
         auto& mine = state.ports[owner];
         for (const auto& p : result)
           if (std::find(mine.begin(), mine.end(), p) == mine.end()) mine.push_back(p);

@@ -35,7 +35,7 @@ class NftFirewall final : public Firewall {
 
   void add_network(const NetworkRules& network) override;
   void remove_network(const std::string& bridge) override;
-  std::vector<PublishedPort> publish(const std::string& owner, const std::string& container_ip,
+  std::vector<PublishedPort> publish(const std::string& owner, const ContainerAddresses& container,
                                      const std::string& bridge, const std::vector<PortSpec>& ports) override;
   void unpublish(const std::string& owner) override;
   std::vector<PublishedPort> published(const std::string& owner) const override;

@@ -61,11 +61,31 @@ bool has_ipv6(const FirewallState& state) {
   return std::any_of(state.networks.begin(), state.networks.end(), [](const auto& n) { return !n.second.subnet6.empty(); });
 }
 
+// Ports published on every host address, to containers with an IPv6 address. ::1 is
+// left out: IPv6 has no route_localnet, so a DNATed packet from ::1 could not leave
+// through a bridge, and the client is better refused at once (it then tries 127.0.0.1).
+void append_nat6(std::string& out, const FirewallState& state) {
+  out += "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
+         "\t\tfib daddr type local jump published\n\t}\n";
+  out += "\tchain output {\n\t\ttype nat hook output priority -100; policy accept;\n"
+         "\t\tip6 daddr != ::1 fib daddr type local jump published\n\t}\n";
+  out += "\tchain published {\n";
+  for (const auto& [owner, ports] : state.ports)
+    for (const auto& p : ports)
+      if (!p.container_ip6.empty())
+        out += fmt::format("\t\t{} dport {} dnat to [{}]:{} comment \"{}\"\n", p.protocol, p.host_port, p.container_ip6,
+                           p.container_port, owner);
+  out += "\t}\n";
+}
+
 void append_postrouting6(std::string& out, const FirewallState& state) {
   out += "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n";
   for (const auto& [bridge, n] : state.networks)
     if (!n.internal && !n.subnet6.empty())
       out += fmt::format("\t\tip6 saddr {} oifname != \"{}\" masquerade\n", n.subnet6, bridge);
+  for (const auto& bridge : publishing_bridges(state))
+    if (auto n = state.networks.find(bridge); n != state.networks.end() && !n->second.subnet6.empty())
+      out += fmt::format("\t\toifname \"{}\" ip6 saddr {} ct status dnat masquerade\n", bridge, n->second.subnet6);
   out += "\t}\n";
 }
 
@@ -115,6 +135,7 @@ std::string table_commands(const std::string& table, const FirewallState& state)
   if (!has_ipv6(state)) return out;
   out += fmt::format("table ip6 {} {{\n", table);
   append_set(out, state);
+  append_nat6(out, state);
   append_postrouting6(out, state);
   append_forward(out, state);
   out += "}\n";

@@ -4,7 +4,9 @@
 // FORWARD policy DROP would otherwise drop our bridges' traffic).
 //
 // Stack's table (`table ip <name>`), and `table ip6 <name>` while a network has IPv6
-// (the set, masquerade of each IPv6 subnet, and the same forward chain):
+// (the set; DNAT of published ports to containers' IPv6 addresses from the host's own
+// IPv6 addresses but ::1; masquerade of each IPv6 subnet, and of its DNATed traffic back
+// into its bridge; the same forward chain):
 //   set bridges        every stack bridge, for isolation
 //   raw_prerouting     nothing from a bridge reaches 127.0.0.0/8 (route_localnet is on
 //                      for bridges with published ports)

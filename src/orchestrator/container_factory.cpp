@@ -107,9 +107,8 @@ void take_network(Context& ctx, const std::string& project, const Blueprint& b, 
   r.network = n.network;
   r.volumes.insert(r.volumes.end(), n.binds.begin(), n.binds.end());
   if (!b.ports.empty()) {
-    const std::string ip = n.sandbox.endpoints.empty() ? "" : n.sandbox.endpoints.front().ipv4;
-    const std::string network = n.sandbox.endpoints.empty() ? "" : n.sandbox.endpoints.front().network;
-    ctx.network.publish(r.id, ip, network, b.ports);
+    const net::Endpoint first = n.sandbox.endpoints.empty() ? net::Endpoint{} : n.sandbox.endpoints.front();
+    ctx.network.publish(r.id, {first.ipv4, first.ipv6}, first.network, b.ports);
   }
 }
 

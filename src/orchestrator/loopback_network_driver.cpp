@@ -19,7 +19,7 @@ class LoopbackNetworkDriver : public NetworkDriver {
     return n;
   }
   void release(const std::string&) override {}
-  void publish(const std::string&, const std::string&, const std::string&,
+  void publish(const std::string&, const net::ContainerAddresses&, const std::string&,
                const std::vector<net::PortSpec>& ports) override {
     if (!ports.empty() && !warned_.exchange(true)) warn_("ports are not published yet");
   }

@@ -58,11 +58,11 @@ class NetNetworkDriver : public NetworkDriver {
     if (!failures.empty()) throw Error(failures);
   }
   // `network` is the name of the network the container is published on.
-  void publish(const std::string& container_id, const std::string& ip, const std::string& network,
+  void publish(const std::string& container_id, const net::ContainerAddresses& ip, const std::string& network,
                const std::vector<net::PortSpec>& ports) override {
     const std::lock_guard lock(mutex_);
     const std::optional<net::NetworkInfo> n = networks_.find(network);
-    if (!n || ip.empty()) throw Error("ports cannot be published without a bridge network");
+    if (!n || ip.ipv4.empty()) throw Error("ports cannot be published without a bridge network");
     firewall_->publish(container_id, ip, n->bridge, ports);
   }
   std::vector<net::PublishedPort> published(const std::string& container_id) override {

@@ -31,8 +31,8 @@ class NetworkDriver {
                                         const net::EtcOptions& etc, const std::string& files_dir) = 0;
   // The container's sandbox and published ports go; best effort, idempotent.
   virtual void release(const std::string& container_id) = 0;
-  // Publishes the container's ports at `ip` on `bridge` (all or nothing).
-  virtual void publish(const std::string& container_id, const std::string& ip, const std::string& bridge,
+  // Publishes the container's ports at its addresses on `bridge` (all or nothing).
+  virtual void publish(const std::string& container_id, const net::ContainerAddresses& ip, const std::string& bridge,
                        const std::vector<net::PortSpec>& ports) = 0;
   // "0.0.0.0:8080->80/tcp" for each port the container published (for ps and port).
   virtual std::vector<net::PublishedPort> published(const std::string& container_id) = 0;

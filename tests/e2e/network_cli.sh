@@ -108,7 +108,7 @@ check "network inspect shows EnableIPv6 and both pools" \
   eval 'json_get "n = j[0]; assert n[\"EnableIPv6\"]; c = n[\"IPAM\"][\"Config\"]; assert c[1] == {\"Subnet\": \"fd00:e2e:60::/64\", \"Gateway\": \"fd00:e2e:60::1\"}, c"'
 check "the bridge has the IPv6 gateway" eval 'ip -o addr show "$bridge6" | has "fd00:e2e:60::1/64"'
 check "its subnet is masqueraded in table ip6" eval 'nft list ruleset | has "ip6 saddr fd00:e2e:60::/64 oifname != \"$bridge6\" masquerade"'
-st "${RUN[@]}" -d --name srv6 --network v6net --rootfs "$R" nc -ll -p 8080 -e echo hello-over-ipv6
+st "${RUN[@]}" -d --name srv6 --network v6net -p 18090:8080 --rootfs "$R" nc -ll -p 8080 -e echo hello-over-ipv6
 check "a server starts on the IPv6 network" test "$rc" = 0
 st "${RUN[@]}" --rm --network v6net --ip6 fd00:e2e:60::77 --hostname h6 --rootfs "$R" \
   sh -c 'ip -o -6 addr show eth0 scope global; ip -6 route show default; cat /etc/hosts'
@@ -118,6 +118,23 @@ reach6() { "$STACK" "${RUN[@]}" --rm --network v6net --rootfs "$R" nc -w 3 "$1" 
 check "a container reaches another over IPv6" eventually reach6 fd00:e2e:60::2
 st "${RUN[@]}" --rm --network v6net --rootfs "$R" nslookup -type=AAAA srv6
 check "stack-dns answers AAAA with the container's IPv6 address" out_has "fd00:e2e:60::2"
+st "${RUN[@]}" --rm --network v6net --rootfs "$R" nslookup fd00:e2e:60::2
+check "and PTR of that address with its name" out_has "name = srv6"
+hello6() { "$R/bin/busybox" nc -w 3 "$@" </dev/null | has hello-over-ipv6; }
+check "its published port answers on the host's IPv6 address" eventually hello6 fd00:e2e:60::1 18090
+st container port srv6 8080
+check "container port shows the IPv4 and the IPv6 socket" eval 'out_has "0.0.0.0:18090" && out_has "[::]:18090"'
+# Another host: a namespace of its own behind a veth, reaching this one over IPv6 only.
+unshare --net sleep 600 &
+peer=$!
+sleep 0.2
+ip link add v6peer type veth peer name eth0 netns "$peer"
+ip addr add fd00:e2e:70::1/64 dev v6peer nodad && ip link set v6peer up
+nsenter -t "$peer" -n sh -c 'ip addr add fd00:e2e:70::2/64 dev eth0 nodad && ip link set eth0 up && ip -6 route add default via fd00:e2e:70::1'
+check "another host reaches the published port over IPv6" eventually nsenter -t "$peer" -n "$R/bin/busybox" sh -c \
+  "nc -w 3 fd00:e2e:70::1 18090 </dev/null | grep -q hello-over-ipv6"
+kill "$peer"
+wait "$peer" 2>/dev/null
 st "${RUN[@]}" --rm --network v6net --ip6 fd00:e2e:61::5 --rootfs "$R" true
 check "an --ip6 outside the subnet is refused" eval '[[ $rc != 0 ]] && err_has "no configured subnet contains IP address fd00:e2e:61::5"'
 st network create --subnet fd00:e2e:62::/64 nov6

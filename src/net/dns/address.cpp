@@ -63,4 +63,20 @@ std::optional<uint32_t> parse_reverse4(std::string_view name) {
   return address;
 }
 
+std::optional<Ipv6> parse_reverse6(std::string_view name) {
+  constexpr std::string_view kSuffix = ".ip6.arpa";
+  // 32 one-nibble labels, each followed by a dot but the last.
+  if (name.size() != 63 + kSuffix.size() || name.substr(63) != kSuffix) return std::nullopt;
+  Ipv6 out{};
+  for (int i = 0; i < 32; ++i) {
+    const char c = name[2 * i];
+    if ((i < 31 && name[2 * i + 1] != '.')) return std::nullopt;
+    const int nibble = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (nibble < 0) return std::nullopt;
+    const int at = 31 - i;  // the first label is the last nibble
+    out[at / 2] |= static_cast<uint8_t>(at % 2 ? nibble : nibble << 4);
+  }
+  return out;
+}
+
 }  // namespace stack::net::dns

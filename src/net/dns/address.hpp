@@ -29,5 +29,8 @@ uint32_t to_host_order(const Ipv4& address);
 // The IPv4 address named by a reverse name "d.c.b.a.in-addr.arpa" (lower-case), or
 // nullopt when the name is not a full in-addr.arpa name.
 std::optional<uint32_t> parse_reverse4(std::string_view name);
+// The IPv6 address named by "<32 nibbles, last first>.ip6.arpa" (lower-case), or nullopt
+// when the name is not a full ip6.arpa name.
+std::optional<Ipv6> parse_reverse6(std::string_view name);
 
 }  // namespace stack::net::dns

@@ -25,6 +25,7 @@ void add_container(NetworkTable& table, const ContainerEntry& c) {
     if (v6 && std::find(a.v6.begin(), a.v6.end(), *v6) == a.v6.end()) a.v6.push_back(*v6);
   }
   if (v4 && !c.names.empty()) table.reverse.emplace(to_host_order(*v4), c.names.front());
+  if (v6 && !c.names.empty()) table.reverse6.emplace(*v6, c.names.front());
 }
 
 }  // namespace

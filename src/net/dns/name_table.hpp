@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,6 +34,8 @@ struct NetworkTable {
   std::unordered_map<std::string, Addresses, NameHash, std::equal_to<>> names;
   // IPv4 address (host order) -> the container's first name, for PTR.
   std::unordered_map<uint32_t, std::string> reverse;
+  // IPv6 address -> the container's first name, for PTR (networks with IPv6).
+  std::map<Ipv6, std::string> reverse6;
 
   const Addresses* find(std::string_view lower_name) const {
     auto it = names.find(lower_name);
@@ -41,6 +44,10 @@ struct NetworkTable {
   const std::string* find_reverse(uint32_t address) const {
     auto it = reverse.find(address);
     return it == reverse.end() ? nullptr : &it->second;
+  }
+  const std::string* find_reverse6(const Ipv6& address) const {
+    auto it = reverse6.find(address);
+    return it == reverse6.end() ? nullptr : &it->second;
   }
 };
 

@@ -137,10 +137,14 @@ Verdict respond(const NetworkTable* network, const Client& client, std::span<con
     });
     return Verdict::Reply;
   }
-  // Reverse names of the network's own subnet are ours, answered or not.
+  // Reverse names of the network's own IPv4 subnet are ours, answered or not; of IPv6,
+  // those of its containers' addresses (the rest goes upstream).
   const auto reverse = in_class ? parse_reverse4(q.lower.view()) : std::nullopt;
-  if (reverse && network->subnet.contains(*reverse)) {
-    const std::string* target = network->find_reverse(*reverse);
+  const auto reverse6 = in_class && !reverse ? parse_reverse6(q.lower.view()) : std::nullopt;
+  const std::string* target = reverse    ? network->find_reverse(*reverse)
+                              : reverse6 ? network->find_reverse6(*reverse6)
+                                         : nullptr;
+  if ((reverse && network->subnet.contains(*reverse)) || target) {
     const bool ptr = target && (q.qtype == type::PTR || q.qtype == type::ANY);
     out_size = build_reply(q, client, out, target ? Rcode::NoError : Rcode::NxDomain, true, recursion,
                            [&](Writer& w, bool& complete) -> uint16_t {

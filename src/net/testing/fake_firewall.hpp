@@ -31,12 +31,12 @@ class FakeFirewall final : public Firewall {
     }
   }
 
-  std::vector<PublishedPort> publish(const std::string& owner, const std::string& container_ip,
+  std::vector<PublishedPort> publish(const std::string& owner, const ContainerAddresses& container,
                                      const std::string& bridge, const std::vector<PortSpec>& ports) override {
     if (ports.empty()) return {};
     if (auto n = state.networks.find(bridge); n != state.networks.end() && n->second.internal)
       throw Error(fmt::format("cannot publish ports on network {}: it is internal", n->second.name));
-    auto result = allocate_ports({owner, container_ip, bridge, ports}, state, host, 0);
+    auto result = allocate_ports({owner, container, bridge, ports}, state, host, 0);
     auto& mine = state.ports[owner];
     for (const auto& p : result)
       if (std::find(mine.begin(), mine.end(), p) == mine.end()) mine.push_back(p);

@@ -45,7 +45,7 @@ class FakeNetworkDriver : public NetworkDriver {
     std::lock_guard lock(mutex);
     released.insert(container_id);
   }
-  void publish(const std::string& container_id, const std::string&, const std::string&,
+  void publish(const std::string& container_id, const net::ContainerAddresses&, const std::string&,
                const std::vector<net::PortSpec>& ports) override {
     std::lock_guard lock(mutex);
     publishes[container_id] = ports;

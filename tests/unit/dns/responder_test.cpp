@@ -132,6 +132,19 @@ TEST_CASE("PTR answers a container's first name and NXDOMAIN for other addresses
   CHECK(ask(t, "10.213.7.1", ip("10.213.7.9"), query("1.1.1.10.in-addr.arpa", type::PTR)).verdict == Verdict::Forward);
 }
 
+TEST_CASE("PTR of a container's IPv6 address answers its first name; other IPv6 names go upstream", "[dns]") {
+  const Table t = sample_table();
+  const std::string fd00_2 = "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa";
+  const auto r = ask(t, "10.213.7.1", ip("10.213.7.9"), query(fd00_2, type::PTR));
+  REQUIRE(r.reply);
+  REQUIRE(r.reply->answers.size() == 1);
+  CHECK(r.reply->answers[0].target == "web");
+  std::string other = fd00_2;
+  other[0] = '3';
+  CHECK(ask(t, "10.213.7.1", ip("10.213.7.9"), query(other, type::PTR)).verdict == Verdict::Forward);
+  CHECK(ask(t, "10.213.8.1", ip("10.213.8.9"), query(fd00_2, type::PTR)).reply->header.rcode() == Rcode::NxDomain);
+}
+
 TEST_CASE("a name of another network is not answered", "[dns]") {
   const auto r = ask(sample_table(), "10.213.7.1", ip("10.213.7.9"), query("cache", type::A));
   CHECK(r.verdict == Verdict::Forward);
@@ -211,6 +224,11 @@ TEST_CASE("reverse names parse to addresses, anything else does not", "[dns]") {
   CHECK_FALSE(parse_reverse4("256.7.213.10.in-addr.arpa"));
   CHECK_FALSE(parse_reverse4("x.7.213.10.in-addr.arpa"));
   CHECK_FALSE(parse_reverse4("in-addr.arpa"));
+  const std::string v6 = "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.1.d.f.ip6.arpa";
+  CHECK(parse_reverse6(v6) == parse_ipv6("fd12::1"));
+  CHECK_FALSE(parse_reverse6(v6.substr(2)));                      // 31 nibbles
+  CHECK_FALSE(parse_reverse6("g" + v6.substr(1)));                // not hex
+  CHECK_FALSE(parse_reverse6("1." + v6.substr(0, v6.size() - 9) + ".ip6.arpb"));
 }
 
 TEST_CASE("resolv.conf nameserver lines are read, with loopback ones marked", "[dns]") {

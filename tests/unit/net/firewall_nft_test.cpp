@@ -116,6 +116,27 @@ TEST_CASE("publishing adds DNAT rules and sets route_localnet and records the po
   CHECK(f.firewall->published("c2").empty());
 }
 
+TEST_CASE("a container with an IPv6 address is published from the host's IPv6 addresses too", "[firewall][nft]") {
+  Fixture f;
+  NetworkRules six = kNetwork;
+  six.subnet6 = "fd12::/64";
+  f.firewall->add_network(six);
+  const auto ports = f.firewall->publish("c1", {"10.213.1.2", "fd12::2"}, "stk-a",
+                                         {parse_port_spec("8080:80"), parse_port_spec("127.0.0.1:9090:90")});
+  REQUIRE(ports.size() == 2);
+  CHECK(ports[0].container_ip6 == "fd12::2");
+  CHECK(ports[1].container_ip6.empty());  // bound to an IPv4 address: IPv4 only
+  const std::string text = f.nft->last();
+  const std::string v6 = text.substr(text.find("table ip6 " + f.firewall->table() + " {"));
+  CHECK_THAT(v6, Contains("tcp dport 8080 dnat to [fd12::2]:80 comment \"c1\""));
+  CHECK_THAT(v6, !Contains("9090"));
+  CHECK_THAT(v6, Contains("ip6 daddr != ::1 fib daddr type local jump published"));
+  CHECK_THAT(v6, Contains("oifname \"stk-a\" ip6 saddr fd12::/64 ct status dnat masquerade"));
+  CHECK(f.firewall->published("c1") == ports);  // recorded with the IPv6 address
+  CHECK_THROWS_WITH(f.firewall->publish("c2", {"10.213.1.3", "fd12::zz"}, "stk-a", {parse_port_spec("80")}),
+                    Contains("not an IPv6 address"));
+}
+
 TEST_CASE("a conflicting port is refused before anything changes", "[firewall][nft]") {
   Fixture f;
   f.firewall->add_network(kNetwork);

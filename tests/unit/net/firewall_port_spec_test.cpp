@@ -74,6 +74,12 @@ TEST_CASE("a published port prints as docker port prints it", "[firewall][port_s
   CHECK(format_published({"127.0.0.1", 53, 53, "udp", "10.0.0.2", "br"}) == "53/udp -> 127.0.0.1:53");
 }
 
+TEST_CASE("a port that IPv6 leads to too prints both sockets, as docker does", "[firewall][port_spec]") {
+  PublishedPort p{"", 8080, 80, "tcp", "10.213.1.2", "stk-a", "fd12::2"};
+  CHECK(published_at(p) == std::vector<std::string>{"0.0.0.0:8080", "[::]:8080"});
+  CHECK(format_published(p) == "80/tcp -> 0.0.0.0:8080\n80/tcp -> [::]:8080");
+}
+
 TEST_CASE("publish-all adds the image's exposed ports that no -p publishes", "[firewall][port_spec]") {
   const auto specs = with_exposed_ports({parse_port_spec("8080:80")}, {"80/tcp", "81-82/tcp", "80/udp"});
   REQUIRE(specs.size() == 4);
