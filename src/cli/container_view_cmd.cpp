@@ -10,6 +10,9 @@
 #include "cli/container_engine.hpp"
 #include "cli/container_flags.hpp"
 #include "cli/container_format.hpp"
+#include "cli/container_network_view.hpp"
+#include "cli/network_engine.hpp"
+#include "cli/port_publish.hpp"
 #include "cli/list_filter.hpp"
 #include "engine/log_reader.hpp"
 
@@ -108,7 +111,9 @@ void add_inspect(CLI::App& family, const GlobalOptions& g, int& exit_code) {
     engine::Containers containers = containers_from(g);
     exit_code = print_inspected(*refs, *format, [&](const std::string& ref) {
       const std::string id = containers.resolve(ref);
-      return inspect_document(containers.view(id), containers.spec(id), containers.layout());
+      nlohmann::json doc = inspect_document(containers.view(id), containers.spec(id), containers.layout());
+      doc["NetworkSettings"] = network_settings(networks_from(g, nullptr).sandbox(id), published_ports(g, id));
+      return doc;
     });
   });
 }

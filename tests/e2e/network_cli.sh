@@ -122,6 +122,8 @@ st "${RUN[@]}" --rm --network v6net --rootfs "$R" nslookup fd00:e2e:60::2
 check "and PTR of that address with its name" out_has "name = srv6"
 hello6() { "$R/bin/busybox" nc -w 3 "$@" </dev/null | has hello-over-ipv6; }
 check "its published port answers on the host's IPv6 address" eventually hello6 fd00:e2e:60::1 18090
+st container inspect -f '{{.NetworkSettings.Networks.v6net.GlobalIPv6Address}} {{.NetworkSettings.Networks.v6net.IPAddress}}' srv6
+check "container inspect shows both addresses of the network" out_is "fd00:e2e:60::2 10.213.61.2"
 st container port srv6 8080
 check "container port shows the IPv4 and the IPv6 socket" eval 'out_has "0.0.0.0:18090" && out_has "[::]:18090"'
 # Another host: a namespace of its own behind a veth, reaching this one over IPv6 only.
