@@ -170,68 +170,6 @@ nlohmann::json inspect_document(const engine::ContainerView& v, const engine::ru
   };
 }
 
-namespace {
-
-const nlohmann::json* lookup(const nlohmann::json& root, const std::string& path) {
-  const nlohmann::json* at = &root;
-  size_t i = 0;
-  while (i < path.size()) {
-    if (path[i] != '.') throw Error("template: bad field path \"" + path + "\"");
-    size_t next = path.find('.', i + 1);
-    if (next == std::string::npos) next = path.size();
-    const std::string key = path.substr(i + 1, next - i - 1);
-    if (!key.empty()) {
-      if (!at->is_object() || !at->contains(key)) return nullptr;
-      at = &(*at)[key];
-    }
-    i = next;
-  }
-  return at;
-}
-
-std::string plain(const nlohmann::json& v) {
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_null()) return "<nil>";
-  return v.dump();
-}
-
-}  // namespace
-
-std::string render_template(const std::string& tmpl, const nlohmann::json& value) {
-  std::string out;
-  size_t i = 0;
-  while (i < tmpl.size()) {
-    const size_t open = tmpl.find("{{", i);
-    if (open == std::string::npos) {
-      out += tmpl.substr(i);
-      break;
-    }
-    out += tmpl.substr(i, open - i);
-    const size_t close = tmpl.find("}}", open);
-    if (close == std::string::npos) throw Error("template: unclosed action in \"" + tmpl + "\"");
-    std::string action = tmpl.substr(open + 2, close - open - 2);
-    while (!action.empty() && action.front() == ' ') action.erase(0, 1);
-    while (!action.empty() && action.back() == ' ') action.pop_back();
-    const bool as_json = action.rfind("json ", 0) == 0;
-    if (as_json) action = action.substr(5);
-    const nlohmann::json* v = lookup(value, action);
-    if (!v) throw Error("template: no field \"" + action + "\"");
-    out += as_json ? v->dump() : plain(*v);
-    i = close + 2;
-  }
-  // docker ends template output with a newline; unescape the common "\n" / "\t".
-  std::string unescaped;
-  for (size_t k = 0; k < out.size(); ++k) {
-    if (out[k] == '\\' && k + 1 < out.size() && (out[k + 1] == 'n' || out[k + 1] == 't')) {
-      unescaped += out[k + 1] == 'n' ? '\n' : '\t';
-      ++k;
-    } else {
-      unescaped += out[k];
-    }
-  }
-  return unescaped;
-}
-
 void print_templated(const std::string& format, const std::vector<nlohmann::json>& items, const nlohmann::json& headers) {
   if (format.rfind("table ", 0) != 0) {
     for (const nlohmann::json& item : items) fmt::print("{}\n", render_template(format, item));

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/go_template.hpp"
 #include "engine/containers.hpp"
 
 namespace stack::cli {
@@ -37,8 +38,6 @@ void print_table(const std::vector<std::vector<std::string>>& rows);
 // stderr and the others are still shown; returns the exit code (1 when any failed).
 int print_inspected(const std::vector<std::string>& names, const std::string& format,
                     const std::function<nlohmann::json(const std::string&)>& document);
-// Renders a Go-template subset: text with {{.A.B}}, {{json .A}} and {{.}} actions.
-std::string render_template(const std::string& tmpl, const nlohmann::json& value);
 // A listing's --format other than "table" and "json" (which the caller prints), as
 // docker's: "table TEMPLATE" is a header row (the template rendered over `headers`,
 // which maps each field to its column title) then a row per item, cells split at tabs

@@ -124,6 +124,8 @@ hello6() { "$R/bin/busybox" nc -w 3 "$@" </dev/null | has hello-over-ipv6; }
 check "its published port answers on the host's IPv6 address" eventually hello6 fd00:e2e:60::1 18090
 st container inspect -f '{{.NetworkSettings.Networks.v6net.GlobalIPv6Address}} {{.NetworkSettings.Networks.v6net.IPAddress}}' srv6
 check "container inspect shows both addresses of the network" out_is "fd00:e2e:60::2 10.213.61.2"
+st container inspect -f '{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}}{{end}}' srv6
+check "and through docker's range idiom" out_is "fd00:e2e:60::2"
 st container port srv6 8080
 check "container port shows the IPv4 and the IPv6 socket" eval 'out_has "0.0.0.0:18090" && out_has "[::]:18090"'
 # Another host: a namespace of its own behind a veth, reaching this one over IPv6 only.
@@ -139,6 +141,10 @@ kill "$peer"
 wait "$peer" 2>/dev/null
 st "${RUN[@]}" --rm --network v6net --ip6 fd00:e2e:61::5 --rootfs "$R" true
 check "an --ip6 outside the subnet is refused" eval '[[ $rc != 0 ]] && err_has "no configured subnet contains IP address fd00:e2e:61::5"'
+st network create --ipv6 autov6
+st network inspect -f '{{(index .IPAM.Config 1).Subnet}}' autov6
+check "network create --ipv6 without a subnet takes a unique local /64" eval '[[ $(cat "$TMP/out") =~ ^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::/64$ ]]'
+st network rm autov6
 st network create --subnet fd00:e2e:62::/64 nov6
 check "an IPv6 subnet without --ipv6 is refused" eval '[[ $rc == 1 ]] && err_has "IPv6 is not enabled"'
 st container rm -f srv6
