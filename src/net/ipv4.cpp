@@ -17,21 +17,6 @@ std::string format_ipv4_address(uint32_t address) {
   return buf;
 }
 
-std::optional<Cidr> parse_cidr(const std::string& text) {
-  const size_t slash = text.find('/');
-  const auto address = parse_ipv4_address(text.substr(0, slash));
-  if (!address) return std::nullopt;
-  int prefix = 32;
-  if (slash != std::string::npos) {
-    const std::string bits = text.substr(slash + 1);
-    if (bits.empty() || bits.size() > 2 || bits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    prefix = std::stoi(bits);
-    if (prefix > 32) return std::nullopt;
-  }
-  Cidr c;
-  c.prefix = prefix;
-  c.network = *address & c.mask();
-  return c;
-}
+std::optional<Cidr> parse_cidr(const std::string& text) { return parse_cidr_with<Cidr, 32>(text, parse_ipv4_address); }
 
 }  // namespace stack::net

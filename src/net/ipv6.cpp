@@ -20,21 +20,6 @@ std::string format_ipv6_address(Address6 address) {
   return text;
 }
 
-std::optional<Cidr6> parse_cidr6(const std::string& text) {
-  const size_t slash = text.find('/');
-  const auto address = parse_ipv6_address(text.substr(0, slash));
-  if (!address) return std::nullopt;
-  int prefix = 128;
-  if (slash != std::string::npos) {
-    const std::string bits = text.substr(slash + 1);
-    if (bits.empty() || bits.size() > 3 || bits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    prefix = std::stoi(bits);
-    if (prefix > 128) return std::nullopt;
-  }
-  Cidr6 c;
-  c.prefix = prefix;
-  c.network = *address & c.mask();
-  return c;
-}
+std::optional<Cidr6> parse_cidr6(const std::string& text) { return parse_cidr_with<Cidr6, 128>(text, parse_ipv6_address); }
 
 }  // namespace stack::net

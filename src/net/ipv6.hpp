@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "net/cidr.hpp"
+
 namespace stack::net {
 
 using Address6 = unsigned __int128;
@@ -11,15 +13,7 @@ using Address6 = unsigned __int128;
 std::optional<Address6> parse_ipv6_address(const std::string& text);
 std::string format_ipv6_address(Address6 address);  // canonical (RFC 5952) text
 
-struct Cidr6 {
-  Address6 network = 0;  // host bits cleared
-  int prefix = 0;
-  Address6 mask() const { return prefix == 0 ? 0 : ~Address6{0} << (128 - prefix); }
-  Address6 last() const { return network | ~mask(); }
-  bool contains(Address6 address) const { return (address & mask()) == network; }
-  bool overlaps(const Cidr6& other) const { return contains(other.network) || other.contains(network); }
-  std::string text() const { return format_ipv6_address(network) + "/" + std::to_string(prefix); }
-};
+using Cidr6 = BasicCidr<Address6, 128, format_ipv6_address>;
 
 // "fd12:3456:789a::/64" (a bare address is a /128); host bits are cleared. nullopt when
 // malformed, or IPv4.
