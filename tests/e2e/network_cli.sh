@@ -121,6 +121,7 @@ check "stack-dns answers AAAA with the container's IPv6 address" out_has "fd00:e
 st "${RUN[@]}" --rm --network v6net --rootfs "$R" nslookup fd00:e2e:60::2
 check "and PTR of that address with its name" out_has "name = srv6"
 hello6() { "$R/bin/busybox" nc -w 3 "$@" </dev/null | has hello-over-ipv6; }
+hello6_at() { "$R/bin/busybox" nc -w 3 "$1" 80 </dev/null | has hello-compose-v6; }
 check "its published port answers on the host's IPv6 address" eventually hello6 fd00:e2e:60::1 18090
 st container inspect -f '{{.NetworkSettings.Networks.v6net.GlobalIPv6Address}} {{.NetworkSettings.Networks.v6net.IPAddress}}' srv6
 check "container inspect shows both addresses of the network" out_is "fd00:e2e:60::2 10.213.61.2"
@@ -151,6 +152,31 @@ st container rm -f srv6
 st network rm v6net
 check "network rm removes the IPv6 network and its table ip6" \
   eval '[[ $rc == 0 ]] && ! nft list ruleset | has "table ip6"'
+
+# --- IPv6 through compose ---------------------------------------------------------------
+tar -C "$R" -c . | "$STACK" image import -c 'CMD ["sh"]' - stk-e2e-net:1 >/dev/null
+mkdir -p "$TMP/proj6"
+cat >"$TMP/proj6/compose.yaml" <<YAML
+name: e2ev6
+services:
+  web:
+    image: stk-e2e-net:1
+    command: ["nc", "-ll", "-p", "80", "-e", "echo", "hello-compose-v6"]
+    stop_signal: SIGKILL
+    cgroup_parent: $PARENT
+    networks: {front: {ipv6_address: "fd00:e2e:63::50"}}
+networks:
+  front:
+    enable_ipv6: true
+    ipam:
+      config: [{subnet: "fd00:e2e:63::/64"}]
+YAML
+(cd "$TMP/proj6" && "$STACK" up -d >"$TMP/out" 2>"$TMP/err")
+rc=$?
+check "compose up with enable_ipv6 and ipv6_address" test "$rc" = 0
+check "the service answers at its ipv6_address" eventually hello6_at fd00:e2e:63::50
+(cd "$TMP/proj6" && "$STACK" down -t 0 >/dev/null 2>&1)
+check "compose down removes the IPv6 network" eval '! "$STACK" network ls --format "{{.Name}}" | has e2ev6_front'
 
 # --- nothing left ------------------------------------------------------------------------
 remove_test_containers
