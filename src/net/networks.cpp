@@ -70,7 +70,6 @@ void check_no_overlap(const std::string& name, const std::string& mine, const st
 
 }  // namespace
 
-
 Networks::Networks(std::string root, std::string run_root, Firewall* firewall)
     : Networks(std::move(root), std::move(run_root), firewall, nullptr) {}
 
