@@ -22,17 +22,25 @@ class SystemFirewallHost final : public FirewallHost {
  public:
   bool port_free(const std::string& protocol, const std::string& host_ip, uint16_t port) override {
     const bool tcp = protocol == "tcp";
-    UniqueFd fd(::socket(AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0));
+    const bool v6 = host_ip == "::";
+    UniqueFd fd(::socket(v6 ? AF_INET6 : AF_INET, (tcp ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0));
     if (!fd) throw syscall_error("socket for a port check");
     // SO_REUSEADDR: a connection in TIME_WAIT does not make a port busy, a listener does.
     const int on = 1;
     if (tcp) ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    // IPv6 only: the IPv4 side was checked on its own (and a dual-stack listener fails both).
+    if (v6) ::setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
-    if (!host_ip.empty() && ::inet_pton(AF_INET, host_ip.c_str(), &address.sin_addr) != 1)
+    sockaddr_in6 address6{};
+    address6.sin6_family = AF_INET6;
+    address6.sin6_port = htons(port);
+    if (!v6 && !host_ip.empty() && ::inet_pton(AF_INET, host_ip.c_str(), &address.sin_addr) != 1)
       throw Error(fmt::format("invalid host address \"{}\" for port {}", host_ip, port));
-    if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) < 0) {
+    const int bound = v6 ? ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address6), sizeof address6)
+                         : ::bind(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address);
+    if (bound < 0) {
       if (errno == EADDRINUSE) return false;
       if (errno == EADDRNOTAVAIL)
         throw Error(fmt::format("cannot publish port {}: {} is not an address of this host", port, host_ip));

@@ -15,8 +15,8 @@ class FirewallHost {
  public:
   virtual ~FirewallHost() = default;
   // True when a socket could take the port now (TCP: bind and listen; UDP: bind) on
-  // `host_ip` ("" = every address). The socket is closed again at once. An address
-  // that is not the host's own is a stack::Error naming it.
+  // `host_ip` ("" = every IPv4 address, "::" = every IPv6 address only). The socket is
+  // closed again at once. An address that is not the host's own is a stack::Error naming it.
   virtual bool port_free(const std::string& protocol, const std::string& host_ip, uint16_t port) = 0;
   // net.ipv4.ip_local_port_range, where random host ports come from.
   virtual std::pair<uint16_t, uint16_t> ephemeral_ports() = 0;

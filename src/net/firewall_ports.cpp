@@ -40,6 +40,9 @@ class Allocation {
     const bool held = std::find(own_.begin(), own_.end(), wanted) != own_.end();
     if (!held && !host_.port_free(wanted.protocol, wanted.host_ip, wanted.host_port))
       return busy(why, fmt::format("port {} is already in use on the host", where(wanted)));
+    // Reached on the host's IPv6 addresses too: an IPv6-only listener there takes it.
+    if (!held && !wanted.container_ip6.empty() && !host_.port_free(wanted.protocol, "::", wanted.host_port))
+      return busy(why, fmt::format("port [::]:{}/{} is already in use on the host", wanted.host_port, wanted.protocol));
     claimed_.push_back(wanted);
     return wanted;
   }

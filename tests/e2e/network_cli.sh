@@ -140,6 +140,15 @@ check "another host reaches the published port over IPv6" eventually nsenter -t 
   "nc -w 3 fd00:e2e:70::1 18090 </dev/null | grep -q hello-over-ipv6"
 kill "$peer"
 wait "$peer" 2>/dev/null
+python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+s.bind(("::", 18091)); s.listen(); time.sleep(60)' &
+v6only=$!
+sleep 0.3
+st "${RUN[@]}" -d --network v6net -p 18091:80 --rootfs "$R" sleep 60
+check "a port an IPv6-only listener holds is refused, naming it" eval '[[ $rc != 0 ]] && err_has "port [::]:18091/tcp is already in use"'
+kill "$v6only"
+wait "$v6only" 2>/dev/null
 st "${RUN[@]}" --rm --network v6net --ip6 fd00:e2e:61::5 --rootfs "$R" true
 check "an --ip6 outside the subnet is refused" eval '[[ $rc != 0 ]] && err_has "no configured subnet contains IP address fd00:e2e:61::5"'
 st network create --ipv6 autov6

@@ -45,6 +45,18 @@ TEST_CASE("a host port bound by a process is an error naming the port", "[firewa
   CHECK(allocate_ports(request("c1", {"8080:80/udp"}), {}, host, 0).size() == 1);
 }
 
+TEST_CASE("an IPv6-only listener takes the port from a container with an IPv6 address only", "[firewall][ports]") {
+  FakeFirewallHost host;
+  host.busy_on.insert({"tcp", "::", 8080});
+  PortRequest six = request("c1", {"8080:80"});
+  six.container.ipv6 = "fd12::2";
+  CHECK_THAT(error_of(six, {}, host), Contains("port [::]:8080/tcp is already in use on the host"));
+  CHECK(allocate_ports(request("c1", {"8080:80"}), {}, host, 0).size() == 1);  // IPv4 only: not its business
+  host.busy_on.insert({"tcp", "::", 40000});  // the first random candidate
+  six.specs = {parse_port_spec("80")};
+  CHECK(allocate_ports(six, {}, host, 0).front().host_port == 40001);
+}
+
 TEST_CASE("a host port published by another container is an error naming the port", "[firewall][ports]") {
   FakeFirewallHost host;
   FirewallState state;
