@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <string_view>
 
 #include "base/error.hpp"
 
@@ -25,68 +26,80 @@ void append_set(std::string& out, const FirewallState& state) {
   out += "\t}\n";
 }
 
+// What differs between `table ip` and `table ip6`: the match keyword and the subnet.
+struct Family {
+  const char* match;                  // "ip" or "ip6"
+  std::string NetworkRules::*subnet;  // "" when the network has none of this family
+  bool localnet;                      // 127.0.0.0/8 reaches bridges (route_localnet): IPv4 only
+};
+constexpr Family kIpv4{"ip", &NetworkRules::subnet, true};
+constexpr Family kIpv6{"ip6", &NetworkRules::subnet6, false};
+
+// The NAT hooks send traffic to one of the host's own addresses through `published`;
+// `prerouting_guard` (a whole rule) and `output_guard` (a match) are the exceptions.
+void append_nat_hooks(std::string& out, std::string_view prerouting_guard, std::string_view output_guard) {
+  out += fmt::format("\tchain prerouting {{\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n{}"
+                     "\t\tfib daddr type local jump published\n\t}}\n",
+                     prerouting_guard);
+  out += fmt::format("\tchain output {{\n\t\ttype nat hook output priority -100; policy accept;\n"
+                     "\t\t{}fib daddr type local jump published\n\t}}\n",
+                     output_guard);
+}
+
+// One DNAT per published port, as `rule` writes it ("" leaves the port out).
+template <typename Rule>
+void append_published(std::string& out, const FirewallState& state, Rule rule) {
+  out += "\tchain published {\n";
+  for (const auto& [owner, ports] : state.ports)
+    for (const auto& p : ports)
+      if (const std::string r = rule(p); !r.empty()) out += fmt::format("\t\t{} comment \"{}\"\n", r, owner);
+  out += "\t}\n";
+}
+
 void append_nat(std::string& out, const FirewallState& state) {
   out += "\tchain raw_prerouting {\n\t\ttype filter hook prerouting priority raw; policy accept;\n";
   for (const auto& bridge : publishing_bridges(state))
     out += fmt::format("\t\tiifname \"{}\" ip daddr 127.0.0.0/8 drop\n", bridge);
   out += "\t}\n";
   // Containers' DNS (stack-dns on each gateway, port 53) is never taken by a published port 53.
-  out += "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
-         "\t\tiifname @bridges meta l4proto { tcp, udp } th dport 53 return\n"
-         "\t\tfib daddr type local jump published\n\t}\n";
-  out += "\tchain output {\n\t\ttype nat hook output priority -100; policy accept;\n"
-         "\t\tfib daddr type local jump published\n\t}\n";
-  out += "\tchain published {\n";
-  for (const auto& [owner, ports] : state.ports)
-    for (const auto& p : ports)
-      out += fmt::format("\t\t{}{} dport {} dnat to {}:{} comment \"{}\"\n",
-                         p.host_ip.empty() ? "" : fmt::format("ip daddr {} ", p.host_ip), p.protocol, p.host_port,
-                         p.container_ip, p.container_port, owner);
-  out += "\t}\n";
-}
-
-void append_postrouting(std::string& out, const FirewallState& state) {
-  out += "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n";
-  for (const auto& [bridge, n] : state.networks)
-    if (!n.internal) out += fmt::format("\t\tip saddr {} oifname != \"{}\" masquerade\n", n.subnet, bridge);
-  for (const auto& bridge : publishing_bridges(state)) {
-    out += fmt::format("\t\toifname \"{}\" ip saddr 127.0.0.0/8 masquerade\n", bridge);
-    if (auto n = state.networks.find(bridge); n != state.networks.end())
-      out += fmt::format("\t\toifname \"{}\" ip saddr {} ct status dnat masquerade\n", bridge, n->second.subnet);
-  }
-  out += "\t}\n";
-}
-
-bool has_ipv6(const FirewallState& state) {
-  return std::any_of(state.networks.begin(), state.networks.end(), [](const auto& n) { return !n.second.subnet6.empty(); });
+  append_nat_hooks(out, "\t\tiifname @bridges meta l4proto { tcp, udp } th dport 53 return\n", "");
+  append_published(out, state, [](const PublishedPort& p) {
+    return fmt::format("{}{} dport {} dnat to {}:{}", p.host_ip.empty() ? "" : fmt::format("ip daddr {} ", p.host_ip),
+                       p.protocol, p.host_port, p.container_ip, p.container_port);
+  });
 }
 
 // Ports published on every host address, to containers with an IPv6 address. ::1 is
 // left out: IPv6 has no route_localnet, so a DNATed packet from ::1 could not leave
 // through a bridge, and the client is better refused at once (it then tries 127.0.0.1).
 void append_nat6(std::string& out, const FirewallState& state) {
-  out += "\tchain prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n"
-         "\t\tfib daddr type local jump published\n\t}\n";
-  out += "\tchain output {\n\t\ttype nat hook output priority -100; policy accept;\n"
-         "\t\tip6 daddr != ::1 fib daddr type local jump published\n\t}\n";
-  out += "\tchain published {\n";
-  for (const auto& [owner, ports] : state.ports)
-    for (const auto& p : ports)
-      if (!p.container_ip6.empty())
-        out += fmt::format("\t\t{} dport {} dnat to [{}]:{} comment \"{}\"\n", p.protocol, p.host_port, p.container_ip6,
-                           p.container_port, owner);
+  append_nat_hooks(out, "", "ip6 daddr != ::1 ");
+  append_published(out, state, [](const PublishedPort& p) {
+    return p.container_ip6.empty()
+               ? std::string()
+               : fmt::format("{} dport {} dnat to [{}]:{}", p.protocol, p.host_port, p.container_ip6, p.container_port);
+  });
+}
+
+// Masquerade of each subnet leaving by another interface (not for internal networks),
+// of a subnet's own DNATed traffic back into its bridge, and (IPv4) of 127.0.0.0/8
+// entering a bridge: published ports used from the host itself.
+void append_postrouting(std::string& out, const FirewallState& state, const Family& family) {
+  out += "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n";
+  for (const auto& [bridge, n] : state.networks)
+    if (!n.internal && !(n.*family.subnet).empty())
+      out += fmt::format("\t\t{} saddr {} oifname != \"{}\" masquerade\n", family.match, n.*family.subnet, bridge);
+  for (const auto& bridge : publishing_bridges(state)) {
+    if (family.localnet) out += fmt::format("\t\toifname \"{}\" ip saddr 127.0.0.0/8 masquerade\n", bridge);
+    if (auto n = state.networks.find(bridge); n != state.networks.end() && !(n->second.*family.subnet).empty())
+      out += fmt::format("\t\toifname \"{}\" {} saddr {} ct status dnat masquerade\n", bridge, family.match,
+                         n->second.*family.subnet);
+  }
   out += "\t}\n";
 }
 
-void append_postrouting6(std::string& out, const FirewallState& state) {
-  out += "\tchain postrouting {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n";
-  for (const auto& [bridge, n] : state.networks)
-    if (!n.internal && !n.subnet6.empty())
-      out += fmt::format("\t\tip6 saddr {} oifname != \"{}\" masquerade\n", n.subnet6, bridge);
-  for (const auto& bridge : publishing_bridges(state))
-    if (auto n = state.networks.find(bridge); n != state.networks.end() && !n->second.subnet6.empty())
-      out += fmt::format("\t\toifname \"{}\" ip6 saddr {} ct status dnat masquerade\n", bridge, n->second.subnet6);
-  out += "\t}\n";
+bool has_ipv6(const FirewallState& state) {
+  return std::any_of(state.networks.begin(), state.networks.end(), [](const auto& n) { return !n.second.subnet6.empty(); });
 }
 
 void append_forward(std::string& out, const FirewallState& state) {
@@ -129,14 +142,14 @@ std::string table_commands(const std::string& table, const FirewallState& state)
   out += fmt::format("table ip {} {{\n", table);
   append_set(out, state);
   append_nat(out, state);
-  append_postrouting(out, state);
+  append_postrouting(out, state, kIpv4);
   append_forward(out, state);
   out += "}\n";
   if (!has_ipv6(state)) return out;
   out += fmt::format("table ip6 {} {{\n", table);
   append_set(out, state);
   append_nat6(out, state);
-  append_postrouting6(out, state);
+  append_postrouting(out, state, kIpv6);
   append_forward(out, state);
   out += "}\n";
   return out;
