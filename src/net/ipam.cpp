@@ -12,6 +12,88 @@
 
 namespace stack::net {
 
+namespace {
+
+// What differs between the families in IPAM.
+struct V4 {
+  using Address = uint32_t;
+  static constexpr const char* kName = "IPv4";
+  static constexpr int kMaxPrefix = 30;
+  static constexpr bool kBroadcast = true;  // the subnet's last address is no host's
+  static std::optional<Cidr> cidr(const std::string& text) { return parse_cidr(text); }
+  static std::optional<Address> address(const std::string& text) { return parse_ipv4_address(text); }
+  static std::string text(Address a) { return format_ipv4_address(a); }
+};
+
+struct V6 {
+  using Address = Address6;
+  static constexpr const char* kName = "IPv6";
+  static constexpr int kMaxPrefix = 126;
+  static constexpr bool kBroadcast = false;
+  static std::optional<Cidr6> cidr(const std::string& text) { return parse_cidr6(text); }
+  static std::optional<Address> address(const std::string& text) { return parse_ipv6_address(text); }
+  static std::string text(Address a) { return format_ipv6_address(a); }
+};
+
+template <typename F>
+ResolvedPool resolve_family(const IpamPool& pool, const std::string& name) {
+  const std::string who = "network " + name;
+  const auto subnet = F::cidr(pool.subnet);
+  if (!subnet || subnet->prefix > F::kMaxPrefix)
+    throw Error(fmt::format("{}: invalid subnet \"{}\": expected an {} CIDR of /{} or larger", who, pool.subnet, F::kName,
+                            F::kMaxPrefix));
+  ResolvedPool out{subnet->text(), F::text(subnet->network + 1), ""};
+  if (!pool.gateway.empty()) {
+    const auto gw = F::address(pool.gateway);
+    if (!gw || !subnet->contains(*gw) || *gw == subnet->network || (F::kBroadcast && *gw == subnet->last()))
+      throw Error(who + ": invalid gateway \"" + pool.gateway + "\": not a host address of " + out.subnet);
+    out.gateway = F::text(*gw);
+  }
+  if (!pool.ip_range.empty()) {
+    const auto range = F::cidr(pool.ip_range);
+    if (!range || !subnet->contains(range->network) || range->prefix < subnet->prefix)
+      throw Error(who + ": invalid ip-range \"" + pool.ip_range + "\": not inside " + out.subnet);
+    out.ip_range = range->text();
+  }
+  return out;
+}
+
+// One family's side of a network record.
+struct FamilyRecord {
+  const std::string& network;
+  const std::string& subnet;
+  const std::string& gateway;
+  const std::string& ip_range;
+};
+
+template <typename F>
+std::string allocate_family(const FamilyRecord& n, const std::set<std::string>& used, const std::string& requested) {
+  const auto subnet = F::cidr(n.subnet);
+  if (!subnet) throw Error(fmt::format("network {}: invalid {} subnet \"{}\" in its record", n.network, F::kName, n.subnet));
+  const auto gateway = F::address(n.gateway);
+  auto usable = [&](typename F::Address a) {
+    return subnet->contains(a) && a != subnet->network && !(F::kBroadcast && a == subnet->last()) && (!gateway || a != *gateway);
+  };
+  if (!requested.empty()) {
+    const auto a = F::address(requested);
+    if (!a) throw Error(fmt::format("invalid {} address \"{}\"", F::kName, requested));
+    if (!usable(*a))
+      throw Error(fmt::format("no configured subnet contains IP address {} on network {} ({})", requested, n.network, n.subnet));
+    if (used.count(F::text(*a))) throw Error("Address already in use: " + requested + " on network " + n.network);
+    return F::text(*a);
+  }
+  const auto range = n.ip_range.empty() ? *subnet : F::cidr(n.ip_range).value_or(*subnet);
+  // The used set is small: the walk ends within |used| + 2 steps of the range's start.
+  for (typename F::Address a = range.network;; ++a) {
+    if (usable(a) && !used.count(F::text(a))) return F::text(a);
+    if (a == range.last()) break;
+  }
+  throw Error(fmt::format("no available {} address on network {} ({})", F::kName, n.network,
+                          n.ip_range.empty() ? n.subnet : n.ip_range));
+}
+
+}  // namespace
+
 std::vector<AddressPool> builtin_address_pools() { return {{"10.89.0.0/16", 24}}; }
 
 std::vector<AddressPool> address_pools(const std::string& root) {
@@ -56,56 +138,16 @@ std::string choose_subnet(const std::vector<AddressPool>& pools, const std::vect
               "remove unused networks (stack network prune) or give a --subnet");
 }
 
-ResolvedPool resolve_pool(const IpamPool& pool, const std::string& name) {
-  const std::string who = "network " + name;
-  const auto subnet = parse_cidr(pool.subnet);
-  if (!subnet || subnet->prefix > 30) throw Error(who + ": invalid subnet \"" + pool.subnet + "\": expected an IPv4 CIDR of /30 or larger");
-  ResolvedPool out{subnet->text(), format_ipv4_address(subnet->network + 1), ""};
-  if (!pool.gateway.empty()) {
-    const auto gw = parse_ipv4_address(pool.gateway);
-    if (!gw || !subnet->contains(*gw) || *gw == subnet->network || *gw == subnet->last())
-      throw Error(who + ": invalid gateway \"" + pool.gateway + "\": not a host address of " + out.subnet);
-    out.gateway = format_ipv4_address(*gw);
-  }
-  if (!pool.ip_range.empty()) {
-    const auto range = parse_cidr(pool.ip_range);
-    if (!range || !subnet->contains(range->network) || range->prefix < subnet->prefix)
-      throw Error(who + ": invalid ip-range \"" + pool.ip_range + "\": not inside " + out.subnet);
-    out.ip_range = range->text();
-  }
-  return out;
-}
+ResolvedPool resolve_pool(const IpamPool& pool, const std::string& name) { return resolve_family<V4>(pool, name); }
 
 std::string allocate_address(const NetworkInfo& network, const std::set<std::string>& used, const std::string& requested) {
-  const auto subnet = parse_cidr(network.subnet);
-  if (!subnet) throw Error("network " + network.name + ": invalid subnet \"" + network.subnet + "\" in its record");
-  const auto gateway = parse_ipv4_address(network.gateway);
-  auto usable = [&](uint32_t a) {
-    return subnet->contains(a) && a != subnet->network && a != subnet->last() && (!gateway || a != *gateway);
-  };
-  if (!requested.empty()) {
-    const auto a = parse_ipv4_address(requested);
-    if (!a) throw Error("invalid IPv4 address \"" + requested + "\"");
-    if (!usable(*a)) throw Error(fmt::format("no configured subnet contains IP address {} on network {} ({})", requested, network.name, network.subnet));
-    if (used.count(format_ipv4_address(*a))) throw Error("Address already in use: " + requested + " on network " + network.name);
-    return format_ipv4_address(*a);
-  }
-  const Cidr range = network.ip_range.empty() ? *subnet : parse_cidr(network.ip_range).value_or(*subnet);
-  for (uint64_t a = range.network; a <= range.last(); ++a) {
-    const auto address = static_cast<uint32_t>(a);
-    if (usable(address) && !used.count(format_ipv4_address(address))) return format_ipv4_address(address);
-  }
-  throw Error("no available IPv4 address on network " + network.name + " (" + (network.ip_range.empty() ? network.subnet : network.ip_range) + ")");
+  return allocate_family<V4>({network.name, network.subnet, network.gateway, network.ip_range}, used, requested);
 }
 
 std::string mac_for_address(const std::string& ipv4) {
   const uint32_t a = parse_ipv4_address(ipv4).value_or(0);
   return fmt::format("02:42:{:02x}:{:02x}:{:02x}:{:02x}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
 }
-
-}  // namespace stack::net
-
-namespace stack::net {
 
 std::string choose_subnet6(const std::string& network_id, const std::vector<std::string>& taken) {
   std::vector<Cidr6> used;
@@ -128,47 +170,10 @@ std::string choose_subnet6(const std::string& network_id, const std::vector<std:
               "give the network an IPv6 subnet (ipam config, or --subnet)");
 }
 
-ResolvedPool resolve_pool6(const IpamPool& pool, const std::string& name) {
-  const std::string who = "network " + name;
-  const auto subnet = parse_cidr6(pool.subnet);
-  if (!subnet || subnet->prefix > 126)
-    throw Error(who + ": invalid subnet \"" + pool.subnet + "\": expected an IPv6 CIDR of /126 or larger");
-  ResolvedPool out{subnet->text(), format_ipv6_address(subnet->network + 1), ""};
-  if (!pool.gateway.empty()) {
-    const auto gw = parse_ipv6_address(pool.gateway);
-    if (!gw || !subnet->contains(*gw) || *gw == subnet->network)
-      throw Error(who + ": invalid gateway \"" + pool.gateway + "\": not a host address of " + out.subnet);
-    out.gateway = format_ipv6_address(*gw);
-  }
-  if (!pool.ip_range.empty()) {
-    const auto range = parse_cidr6(pool.ip_range);
-    if (!range || !subnet->contains(range->network) || range->prefix < subnet->prefix)
-      throw Error(who + ": invalid ip-range \"" + pool.ip_range + "\": not inside " + out.subnet);
-    out.ip_range = range->text();
-  }
-  return out;
-}
+ResolvedPool resolve_pool6(const IpamPool& pool, const std::string& name) { return resolve_family<V6>(pool, name); }
 
 std::string allocate_address6(const NetworkInfo& network, const std::set<std::string>& used, const std::string& requested) {
-  const auto subnet = parse_cidr6(network.subnet6);
-  if (!subnet) throw Error("network " + network.name + ": invalid IPv6 subnet \"" + network.subnet6 + "\" in its record");
-  const auto gateway = parse_ipv6_address(network.gateway6);
-  auto usable = [&](Address6 a) { return subnet->contains(a) && a != subnet->network && (!gateway || a != *gateway); };
-  if (!requested.empty()) {
-    const auto a = parse_ipv6_address(requested);
-    if (!a) throw Error("invalid IPv6 address \"" + requested + "\"");
-    if (!usable(*a))
-      throw Error(fmt::format("no configured subnet contains IP address {} on network {} ({})", requested, network.name, network.subnet6));
-    if (used.count(format_ipv6_address(*a))) throw Error("Address already in use: " + requested + " on network " + network.name);
-    return format_ipv6_address(*a);
-  }
-  const Cidr6 range = network.ip_range6.empty() ? *subnet : parse_cidr6(network.ip_range6).value_or(*subnet);
-  // The used set is small: the walk ends within |used| + 2 steps of the range's start.
-  for (Address6 a = range.network;; ++a) {
-    if (usable(a) && !used.count(format_ipv6_address(a))) return format_ipv6_address(a);
-    if (a == range.last()) break;
-  }
-  throw Error("no available IPv6 address on network " + network.name + " (" + range.text() + ")");
+  return allocate_family<V6>({network.name, network.subnet6, network.gateway6, network.ip_range6}, used, requested);
 }
 
 }  // namespace stack::net
