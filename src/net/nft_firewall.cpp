@@ -168,7 +168,9 @@ void NftFirewall::set_sysctls(const FirewallState& state, const std::string& loc
 void NftFirewall::apply(const FirewallState& state) {
   const std::string table = table_commands(table_, state);
   auto filters = [&] {
-    return host_filter_commands(table_, host_filter("ip"), state) + host_filter_commands(table_, host_filter("ip6"), state);
+    std::string out;
+    for (const HostFilter& f : host_filters()) out += host_filter_commands(table_, f, state);
+    return out;
   };
   try {
     nft_->run(table + filters());
@@ -179,16 +181,16 @@ void NftFirewall::apply(const FirewallState& state) {
   }
 }
 
-HostFilter NftFirewall::host_filter(const std::string& family) {
-  const auto tables = nlohmann::json::parse(nft_->run("list tables " + family, Nft::Output::Json), nullptr, false);
-  if (!tables.is_object()) throw Error("nftables: cannot read the listing of the " + family + " tables");
-  bool filter = false;
-  for (const auto& item : tables.value("nftables", nlohmann::json::array()))
-    if (item.contains("table") && item["table"].value("name", "") == "filter") filter = true;
-  HostFilter none;
-  none.family = family;
-  if (!filter) return none;
-  return parse_host_filter(table_, nft_->run("list table " + family + " filter", Nft::Output::Json), family);
+std::vector<HostFilter> NftFirewall::host_filters() {
+  // One listing of every family's tables; then only the filter tables that exist.
+  const auto tables = nlohmann::json::parse(nft_->run("list tables", Nft::Output::Json), nullptr, false);
+  if (!tables.is_object()) throw Error("nftables: cannot read the listing of the tables");
+  std::vector<HostFilter> out;
+  for (const char* family : {"ip", "ip6"})
+    for (const auto& item : tables.value("nftables", nlohmann::json::array()))
+      if (item.contains("table") && item["table"].value("name", "") == "filter" && item["table"].value("family", "") == family)
+        out.push_back(parse_host_filter(table_, nft_->run(std::string("list table ") + family + " filter", Nft::Output::Json), family));
+  return out;
 }
 
 std::unique_ptr<Firewall> make_firewall(const std::string& run_root, std::function<void(const std::string&)> notice) {

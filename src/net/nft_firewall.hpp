@@ -48,7 +48,8 @@ class NftFirewall final : public Firewall {
   void change(const std::function<bool(FirewallState&)>& modify, const std::string& localnet_bridge = "");
   void set_sysctls(const FirewallState& state, const std::string& localnet_bridge);
   void apply(const FirewallState& state);
-  HostFilter host_filter(const std::string& family);  // "ip" or "ip6"
+  // iptables' and ip6tables' filter tables, those that exist (Docker's, perhaps).
+  std::vector<HostFilter> host_filters();
 
   std::string dir_;
   std::string table_;

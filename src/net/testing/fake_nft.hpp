@@ -13,13 +13,16 @@ namespace stack::net::testing {
 class FakeNft final : public Nft {
  public:
   std::string run(const std::string& commands, Output) override {
-    for (const char* family : {"ip", "ip6"}) {
-      const std::string& listing = family == std::string("ip") ? ip_filter_listing : ip6_filter_listing;
-      if (commands == std::string("list tables ") + family)
-        return listing.empty() ? R"({"nftables": []})"
-                               : R"({"nftables": [{"table": {"family": ")" + std::string(family) + R"(", "name": "filter", "handle": 1}}]})";
-      if (commands == std::string("list table ") + family + " filter") return listing;
+    if (commands == "list tables") {
+      std::string tables;
+      for (const char* family : {"ip", "ip6"})
+        if (!(family == std::string("ip") ? ip_filter_listing : ip6_filter_listing).empty())
+          tables += std::string(tables.empty() ? "" : ", ") + R"({"table": {"family": ")" + family +
+                    R"(", "name": "filter", "handle": 1}})";
+      return R"({"nftables": [)" + tables + "]}";
     }
+    if (commands == "list table ip filter") return ip_filter_listing;
+    if (commands == "list table ip6 filter") return ip6_filter_listing;
     if (fail_next > 0) {
       --fail_next;
       throw Error("nftables: Error: Could not process rule: No such file or directory");

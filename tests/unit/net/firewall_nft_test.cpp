@@ -199,6 +199,14 @@ TEST_CASE("Docker's forward chain gets our accept rules in the same transaction"
   CHECK_THAT(f.nft->last(), Contains("insert rule ip filter DOCKER-USER iifname \"stk-a\" accept comment \"" + comment + "\""));
 }
 
+TEST_CASE("ip6tables' forward chain gets our accept rules too, in the same transaction", "[firewall][nft]") {
+  Fixture f;
+  f.nft->ip6_filter_listing = R"({"nftables": [{"chain": {"family": "ip6", "table": "filter", "name": "FORWARD"}}]})";
+  f.firewall->add_network(kNetwork);
+  CHECK_THAT(f.nft->last(), Contains("insert rule ip6 filter FORWARD iifname \"stk-a\" accept"));
+  CHECK_THAT(f.nft->last(), !Contains("insert rule ip filter"));  // no ip filter table here
+}
+
 TEST_CASE("a transaction that fails on a stale handle is retried once with a new listing", "[firewall][nft]") {
   Fixture f;
   f.nft->fail_next = 1;
