@@ -140,11 +140,11 @@ check "another host reaches the published port over IPv6" eventually nsenter -t 
   "nc -w 3 fd00:e2e:70::1 18090 </dev/null | grep -q hello-over-ipv6"
 kill "$peer"
 wait "$peer" 2>/dev/null
-python3 -c 'import socket, time
+python3 -c 'import socket, sys, time
 s = socket.socket(socket.AF_INET6); s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-s.bind(("::", 18091)); s.listen(); time.sleep(60)' &
+s.bind(("::", 18091)); s.listen(); open(sys.argv[1], "w").close(); time.sleep(60)' "$TMP/v6only.ready" &
 v6only=$!
-sleep 0.3
+eventually test -e "$TMP/v6only.ready"
 st "${RUN[@]}" -d --network v6net -p 18091:80 --rootfs "$R" sleep 60
 check "a port an IPv6-only listener holds is refused, naming it" eval '[[ $rc != 0 ]] && err_has "port [::]:18091/tcp is already in use"'
 kill "$v6only"
