@@ -10,7 +10,7 @@ namespace {
 nlohmann::json endpoint_fields(const std::string& container_id, const net::Endpoint& e) {
   return {{"Aliases", e.aliases},
           {"NetworkID", e.network_id},
-          {"EndpointID", container_id.substr(0, 32) + e.network_id.substr(0, 32)},
+          {"EndpointID", endpoint_id(container_id, e.network_id)},
           {"Gateway", e.gateway},
           {"IPAddress", e.ipv4},
           {"IPPrefixLen", e.prefix_length},
@@ -32,6 +32,10 @@ nlohmann::json port_map(const std::vector<net::PublishedPort>& ports) {
 }
 
 }  // namespace
+
+std::string endpoint_id(const std::string& container_id, const std::string& network_id) {
+  return container_id.substr(0, 32) + network_id.substr(0, 32);
+}
 
 nlohmann::json network_settings(const std::optional<net::Sandbox>& sandbox, const std::vector<net::PublishedPort>& ports) {
   nlohmann::json networks = nlohmann::json::object();

@@ -6,12 +6,16 @@
 
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "net/firewall.hpp"
 #include "net/networks.hpp"
 
 namespace stack::cli {
+
+// docker's EndpointID of a container on a network (network inspect shows it too).
+std::string endpoint_id(const std::string& container_id, const std::string& network_id);
 
 // `sandbox`: nullopt for a container without a namespace of its own (network none, host,
 // or another container's).

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/container_engine.hpp"
 #include "cli/container_flags.hpp"
+#include "cli/container_network_view.hpp"
 #include "cli/container_format.hpp"
 #include "cli/interaction.hpp"
 #include "cli/list_filter.hpp"
@@ -41,7 +42,7 @@ nlohmann::json inspect_fields(const GlobalOptions& g, const net::NetworkInfo& n)
     for (const net::Endpoint& e : r.sandbox.endpoints)
       if (e.network_id == n.id)
         containers[r.sandbox.container_id] = {{"Name", r.container_name},
-                                              {"EndpointID", r.sandbox.container_id.substr(0, 32) + n.id.substr(0, 32)},
+                                              {"EndpointID", endpoint_id(r.sandbox.container_id, n.id)},
                                               {"MacAddress", e.mac},
                                               {"IPv4Address", e.ipv4 + "/" + std::to_string(e.prefix_length)},
                                               {"IPv6Address", e.ipv6.empty() ? "" : e.ipv6 + "/" + std::to_string(e.prefix_length6)}};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "base/error.hpp"
 #include "base/file_lock.hpp"
@@ -98,10 +99,10 @@ void Networks::bring_up(const NetworkInfo& n, bool force) {
 
 void Networks::assign_subnets(NetworkInfo& n, const NetworkSpec& spec, const std::vector<NetworkInfo>& existing) {
   const FamilyPools pools = split_pools(spec);
-  std::vector<std::string> host;  // read only when a default subnet is chosen
+  std::optional<std::vector<std::string>> host;  // read once, and only when a default subnet is chosen
   auto taken = [&](auto subnet_of) {
-    if (host.empty()) host = netlink().host_subnets();
-    std::vector<std::string> out = host;
+    if (!host) host = netlink().host_subnets();
+    std::vector<std::string> out = *host;
     for (const NetworkInfo& e : existing) out.push_back(subnet_of(e));
     return out;
   };

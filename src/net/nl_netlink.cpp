@@ -22,6 +22,7 @@
 
 #include "base/error.hpp"
 #include "base/unique_fd.hpp"
+#include "net/ipv6.hpp"
 #include "net/netlink.hpp"
 
 namespace stack::net {
@@ -103,7 +104,7 @@ void set_up(nl_sock* s, rtnl_link* link, int mtu, const std::string& what) {
 // address detection, which would hold them "tentative" for a second or more.
 void add_address(nl_sock* s, int ifindex, const std::string& cidr, const std::string& what) {
   Addr a(rtnl_addr_alloc());
-  const bool v6 = cidr.find(':') != std::string::npos;
+  const bool v6 = looks_ipv6(cidr);
   NlAddr local = parse_addr(cidr, v6 ? AF_INET6 : AF_INET, what);
   rtnl_addr_set_ifindex(a.get(), ifindex);
   if (v6) rtnl_addr_set_flags(a.get(), IFA_F_NODAD);
@@ -113,7 +114,7 @@ void add_address(nl_sock* s, int ifindex, const std::string& cidr, const std::st
 }
 
 void add_default_route(nl_sock* s, int ifindex, const std::string& gateway, const std::string& what) {
-  const int family = gateway.find(':') != std::string::npos ? AF_INET6 : AF_INET;
+  const int family = looks_ipv6(gateway) ? AF_INET6 : AF_INET;
   Route r(rtnl_route_alloc());
   rtnl_route_set_family(r.get(), family);
   NlAddr dst = parse_addr(family == AF_INET6 ? "::/0" : "0.0.0.0/0", family, what);
