@@ -4,11 +4,34 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+// Set by the linker: the start of .bss and the end of the program's data.
+extern "C" char __bss_start[], _end[];
+
 namespace stack::engine::shim {
+namespace {
+
+// Best effort: before Linux 5.14 (no MADV_POPULATE_WRITE) the pages just fault in later.
+void populate(uintptr_t from, uintptr_t to) {
+  const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  from &= ~(page - 1);
+  to = (to + page - 1) & ~(page - 1);
+  if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE);
+}
+
+}  // namespace
+
+void populate_startup_memory() {
+  populate(reinterpret_cast<uintptr_t>(__bss_start), reinterpret_cast<uintptr_t>(_end));
+  // The main arena is the top of the data segment: [break - arena, break).
+  const auto brk_now = reinterpret_cast<uintptr_t>(sbrk(0));
+  const size_t arena = mallinfo2().arena;
+  if (arena > 0 && arena <= brk_now) populate(brk_now - arena, brk_now);
+}
 
 void release_startup_memory() {
   malloc_trim(0);

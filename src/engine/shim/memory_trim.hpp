@@ -9,4 +9,9 @@ namespace stack::engine::shim {
 
 void release_startup_memory();
 
+// Called first thing: the zeroed data (bss) and the heap that the start writes anyway,
+// populated in one call each. A page fault costs about 13 us on a paravirtualized guest,
+// populating about 1.4 us a page; the shim takes some 40 such faults per start.
+void populate_startup_memory();
+
 }  // namespace stack::engine::shim

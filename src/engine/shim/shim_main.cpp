@@ -13,6 +13,7 @@
 #include <cstring>
 #include <string>
 
+#include "engine/shim/memory_trim.hpp"
 #include "engine/shim/supervisor.hpp"
 
 namespace {
@@ -63,6 +64,7 @@ void detach() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  stack::engine::shim::populate_startup_memory();
   const stack::engine::shim::ShimOptions options = parse(argc, argv);
   if (options.sync_fd >= 0) fcntl(options.sync_fd, F_SETFD, FD_CLOEXEC);
   if (options.attach_fd >= 0) fcntl(options.attach_fd, F_SETFD, FD_CLOEXEC);

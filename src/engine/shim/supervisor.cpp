@@ -21,6 +21,9 @@
 namespace stack::engine::shim {
 namespace {
 
+// Long enough for the rest of an `up` of tens of containers to be started.
+constexpr auto kTrimDelay = std::chrono::milliseconds(250);
+
 std::string one_line(std::string text) {
   std::replace(text.begin(), text.end(), '\n', ' ');
   std::replace(text.begin(), text.end(), '\t', ' ');
@@ -79,7 +82,9 @@ int Supervisor::run() {
     return 1;
   }
   report_sync("running " + std::to_string(pid_));
-  release_startup_memory();
+  // Not now: an `up` starts its other containers in these milliseconds, and the trim
+  // (about half a millisecond of CPU) would compete with them for the cores.
+  trim_at_ = Clock::now() + kTrimDelay;
   loop();
   return 0;
 }
@@ -161,6 +166,7 @@ std::optional<Clock::time_point> Supervisor::next_deadline() const {
   };
   consider(restart_at_);
   consider(kill_at_);
+  consider(trim_at_);
   if (health_run_) consider(health_run_->deadline);
   else if (health_ && state_.status == Status::Running) consider(health_->next_check());
   return next;
@@ -327,6 +333,10 @@ void Supervisor::send_signal(int signal) {
 }
 
 void Supervisor::on_deadlines(Clock::time_point now) {
+  if (trim_at_ && now >= *trim_at_) {
+    trim_at_.reset();
+    release_startup_memory();
+  }
   if (kill_at_ && now >= *kill_at_) {
     kill_at_.reset();
     event("kill", {{"signal", std::to_string(SIGKILL)}});  // the stop's grace period is over

@@ -219,6 +219,7 @@ void Supervisor::handle_request(Client& c, const std::string& line) {
 void Supervisor::request_stop(Client& c, int signal, int timeout_s) {
   c.kind = Client::Kind::Waiter;
   state_.stop_requested = true;
+  trim_at_.reset();  // the shim ends with its container: trimming it is CPU a `down` needs
   if (state_.status == Status::Restarting) {
     finish();
     return;

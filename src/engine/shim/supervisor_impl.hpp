@@ -108,6 +108,7 @@ class Supervisor {
 
   std::optional<Clock::time_point> restart_at_;
   std::optional<Clock::time_point> kill_at_;
+  std::optional<Clock::time_point> trim_at_;  // release_startup_memory, once the start burst is over
   std::optional<HealthMonitor> health_;
   std::optional<HealthRun> health_run_;
   std::vector<pid_t> abandoned_helpers_;
