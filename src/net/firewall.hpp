@@ -71,6 +71,8 @@ class Firewall {
   virtual void add_network(const NetworkRules& network) = 0;
   // Removes every rule of the bridge, its published ports included. Nothing if absent.
   virtual void remove_network(const std::string& bridge) = 0;
+  // Whether the bridge's rules were made (its record is written once they are in place).
+  virtual bool has_network(const std::string& bridge) const = 0;
   // Publishes `ports` of the container `owner` (its id) at `container` on `bridge`,
   // all or nothing: a host port already in use (by anything on the host, or another
   // container) is a stack::Error naming the port, and nothing is changed. Random host

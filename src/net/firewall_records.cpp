@@ -99,6 +99,12 @@ FirewallState FirewallRecords::load() const {
   return state;
 }
 
+bool FirewallRecords::has_network(const std::string& bridge) const {
+  check_record_name("bridge", bridge);
+  std::error_code ec;
+  return fs::exists(fs::path(dir_) / "networks" / (bridge + ".json"), ec);
+}
+
 std::vector<PublishedPort> FirewallRecords::ports(const std::string& owner) const {
   check_record_name("container", owner);
   const fs::path path = fs::path(dir_) / "ports" / (owner + ".json");

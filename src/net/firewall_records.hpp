@@ -28,6 +28,7 @@ class FirewallRecords {
   // stack::Error naming its file.
   FirewallState load() const;
   std::vector<PublishedPort> ports(const std::string& owner) const;
+  bool has_network(const std::string& bridge) const;
 
   // Writes what changed between `before` and `after` (and removes what went).
   void save(const FirewallState& before, const FirewallState& after) const;

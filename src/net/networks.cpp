@@ -86,9 +86,11 @@ Netlink& Networks::netlink() {
 
 void Networks::bring_up(const NetworkInfo& n, bool force) {
   const bool missing = !netlink().link_exists(n.bridge);
-  if (force || missing) {
-    // Rules first (they match the bridge by name, so they may precede it): a bridge
-    // that exists then always has its rules, and "missing" is all a retry needs to know.
+  // A bridge whose rules have no record was made by a `stack` killed before they were
+  // in place (the firewall may make them in the background: orchestrator/deferred_firewall.hpp).
+  const bool unruled = firewall_ && !firewall_->has_network(n.bridge);
+  if (force || missing || unruled) {
+    // Rules first (they match the bridge by name, so they may precede it).
     if (firewall_) firewall_->add_network({n.name, n.bridge, n.subnet, n.internal, n.subnet6});
     const std::string address6 = n.enable_ipv6 ? n.gateway6 + "/" + std::to_string(prefix6_of(n.subnet6)) : "";
     netlink().ensure_bridge(n.bridge, n.gateway + "/" + std::to_string(prefix_of(n.subnet)), address6, n.mtu);

@@ -35,6 +35,7 @@ class NftFirewall final : public Firewall {
 
   void add_network(const NetworkRules& network) override;
   void remove_network(const std::string& bridge) override;
+  bool has_network(const std::string& bridge) const override { return records_.has_network(bridge); }
   std::vector<PublishedPort> publish(const std::string& owner, const ContainerAddresses& container,
                                      const std::string& bridge, const std::vector<PortSpec>& ports) override;
   void unpublish(const std::string& owner) override;

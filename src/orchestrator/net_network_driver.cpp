@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "base/error.hpp"
+#include "orchestrator/deferred_firewall.hpp"
 
 namespace stack::orchestrator {
 namespace {
@@ -21,10 +22,13 @@ bool labels_include(const std::map<std::string, std::string>& have, const std::m
 // when this container starts it) need no mutex; Networks makes the sandbox under its
 // networks flock, which excludes the other threads too (each call opens the lock file
 // anew, and flocks of different open files conflict), so its netlink use stays serial.
+// A network's rules are made in the background (deferred_firewall.hpp); prepare waits
+// for them, so no container is created on a network without its rules.
 class NetNetworkDriver : public NetworkDriver {
  public:
   NetNetworkDriver(const std::string& root, const std::string& run_root, std::function<void(const std::string&)> notice)
-      : firewall_(net::make_firewall(run_root, std::move(notice))), networks_(root, run_root, firewall_.get()) {}
+      : firewall_(std::make_unique<DeferredFirewall>(net::make_firewall(run_root, std::move(notice)))),
+        networks_(root, run_root, firewall_.get()) {}
 
   void ensure_network(const net::NetworkSpec& spec) override {
     const std::lock_guard lock(mutex_);
@@ -47,7 +51,9 @@ class NetNetworkDriver : public NetworkDriver {
   }
   net::ContainerNetwork prepare(const std::string& mode, const net::SandboxRequest& request, const net::EtcOptions& etc,
                                 const std::string& files_dir) override {
-    return net::prepare_container_network(networks_, mode, request, etc, files_dir);
+    net::ContainerNetwork n = net::prepare_container_network(networks_, mode, request, etc, files_dir);
+    firewall_->settle();  // on failure, the caller releases the sandbox (forget_network)
+    return n;
   }
   void release(const std::string& container_id) override {
     const std::lock_guard lock(mutex_);
@@ -75,7 +81,7 @@ class NetNetworkDriver : public NetworkDriver {
 
  private:
   std::mutex mutex_;
-  std::unique_ptr<net::Firewall> firewall_;
+  std::unique_ptr<DeferredFirewall> firewall_;
   net::Networks networks_;
 };
 

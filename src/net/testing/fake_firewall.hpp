@@ -50,7 +50,7 @@ class FakeFirewall final : public Firewall {
     return it == state.ports.end() ? std::vector<PublishedPort>{} : it->second;
   }
 
-  bool has_network(const std::string& bridge) const { return state.networks.count(bridge) > 0; }
+  bool has_network(const std::string& bridge) const override { return state.networks.count(bridge) > 0; }
 
   FirewallState state;
   FakeFirewallHost host;

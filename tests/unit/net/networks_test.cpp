@@ -77,6 +77,19 @@ TEST_CASE("ensure returns the existing network and recreates a lost bridge", "[n
   CHECK(w.nl->bridges.count(n.bridge) == 1);
 }
 
+TEST_CASE("a bridge whose rules have no record (its creator was killed first) gets them at its next use", "[net][networks]") {
+  World w;
+  testing::FakeFirewall firewall;
+  w.networks = Networks{w.root, w.run_root, &firewall, w.nl};
+  const NetworkInfo n = w.networks.ensure({.name = "front"});
+  firewall.state.networks.clear();
+  CHECK(w.networks.ensure({.name = "front"}).id == n.id);
+  CHECK(firewall.has_network(n.bridge));
+  firewall.state.networks.clear();
+  w.networks.create_sandbox(w.container(id_of('1'), "one", {{.network = "front"}}));
+  CHECK(firewall.has_network(n.bridge));
+}
+
 TEST_CASE("create_sandbox gives addresses in order, eth0 by priority, and records DNS names", "[net][networks]") {
   World w;
   const NetworkInfo a = w.networks.create({.name = "a"});
