@@ -10,6 +10,8 @@
 #include "base/unique_fd.hpp"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,6 +90,16 @@ std::filesystem::path absolute_from(const std::filesystem::path& base, const std
   auto s = joined.string();
   while (s.size() > 1 && s.back() == '/') s.pop_back();
   return s;
+}
+
+void make_spread_dir(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  int flags = 0;
+  if (!fd || ioctl(fd.get(), FS_IOC_GETFLAGS, &flags) != 0 || (flags & FS_TOPDIR_FL) != 0) return;
+  flags |= FS_TOPDIR_FL;
+  (void)ioctl(fd.get(), FS_IOC_SETFLAGS, &flags);
 }
 
 }  // namespace stack::base

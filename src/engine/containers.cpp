@@ -32,9 +32,17 @@ bool valid_name(const std::string& name) {
   return true;
 }
 
+// The directories holding one tree per container, in both roots (base::make_spread_dir):
+// made when a name is taken, before any of the container's own directories.
+void spread_container_dirs(const Layout& layout) {
+  base::make_spread_dir(layout.containers_dir());
+  base::make_spread_dir(layout.containers_run_dir());
+}
+
 // Takes `name` for `id`: true when it was free. symlink(2) is atomic and fails when the
 // name exists, so concurrent creates cannot both take it.
 bool reserve_name(const Layout& layout, const std::string& name, const std::string& id) {
+  spread_container_dirs(layout);
   if (::symlink(id.c_str(), layout.name_path(name).c_str()) == 0) return true;
   if (errno == EEXIST) {  // taken, unless by this id already (Containers::reserve)
     std::error_code ec;

@@ -45,7 +45,8 @@ class Layout {
   std::string name_path(const std::string& name) const { return names_dir() + "/" + name; }
   std::string events_dir() const { return roots_.root + "/events"; }
 
-  std::string container_run_dir(const std::string& id) const { return roots_.run_root + "/containers/" + id; }
+  std::string containers_run_dir() const { return roots_.run_root + "/containers"; }
+  std::string container_run_dir(const std::string& id) const { return containers_run_dir() + "/" + id; }
   std::string shim_socket(const std::string& id) const {
     return container_run_dir(id) + "/" + shim_protocol::kSocketName;
   }

@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -32,4 +36,23 @@ TEST_CASE("write_file_atomic names the path when the directory is missing", "[fi
 TEST_CASE("absolute_from resolves relative paths and drops trailing slashes", "[files]") {
   CHECK(stack::base::absolute_from("/p", "a/../b/") == "/p/b");
   CHECK(stack::base::absolute_from("/p", "/abs/./x") == "/abs/x");
+}
+
+TEST_CASE("make_spread_dir makes the directory, and on ext4 marks it a top directory", "[files]") {
+  std::string t = (fs::temp_directory_path() / "stack-files-XXXXXX").string();
+  const std::string dir = mkdtemp(t.data());
+  const std::string spread = dir + "/a/containers";
+  stack::base::make_spread_dir(spread);
+  stack::base::make_spread_dir(spread);  // again: nothing to do
+  REQUIRE(fs::is_directory(spread));
+  struct statfs sfs {};
+  REQUIRE(statfs(spread.c_str(), &sfs) == 0);
+  if (sfs.f_type == 0xEF53) {  // ext2/3/4: the flag is kept (elsewhere it may be refused)
+    const int fd = open(spread.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int flags = 0;
+    CHECK(ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0);
+    CHECK((flags & FS_TOPDIR_FL) != 0);
+    close(fd);
+  }
+  fs::remove_all(dir);
 }
