@@ -20,6 +20,8 @@ TEST_CASE("config hash is a stable SHA-256 of the service", "[hash]") {
   CHECK(h.size() == 64);
   CHECK(h.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(hash_of("    image: nginx\n    ports: ['80:80']\n") == h);
+  // Containers carry it in a label: a new value would recreate every container.
+  CHECK(h == "cf3806e0bd403712f98f2f69391b027a1dd30c38df75a4be3127aef5095560c0");
 }
 
 TEST_CASE("config hash does not depend on syntax or key order", "[hash]") {
