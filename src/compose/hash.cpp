@@ -1,13 +1,8 @@
 #include "compose/hash.hpp"
 
-// SHA-256 straight from OpenSSL's implementation, not through EVP: EVP's first digest
-// sets up the default provider, 1.7 ms of every `up` (the config hashes are its only
-// digests). The low-level functions are deprecated in OpenSSL 3, not removed.
-#define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-
 #include <nlohmann/json.hpp>
 
+#include "base/sha256.hpp"
 #include "compose/codec.hpp"
 
 namespace stack::compose {
@@ -32,21 +27,6 @@ nlohmann::json to_json(const Node& n) {
   return nullptr;
 }
 
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256_CTX ctx;
-  SHA256_Init(&ctx);
-  SHA256_Update(&ctx, data.data(), data.size());
-  SHA256_Final(digest, &ctx);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string service_config_hash(const Service& service) {
@@ -60,7 +40,7 @@ std::string service_config_hash(const Service& service) {
   s.profiles.clear();
   s.build.reset();
   s.pull_policy.clear();
-  return sha256_hex(to_json(encode_service(s)).dump());
+  return base::sha256_hex(to_json(encode_service(s)).dump());
 }
 
 }  // namespace stack::compose

@@ -1,7 +1,6 @@
 #include "engine/image/digest.hpp"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,36 +10,6 @@
 #include "base/unique_fd.hpp"
 
 namespace stack::engine::image {
-
-struct Sha256::State {
-  EVP_MD_CTX* ctx = nullptr;
-};
-
-Sha256::Sha256() : state_(std::make_unique<State>()) {
-  state_->ctx = EVP_MD_CTX_new();
-  if (state_->ctx == nullptr || EVP_DigestInit_ex(state_->ctx, EVP_sha256(), nullptr) != 1) {
-    throw Error("sha256: cannot initialise the hash");
-  }
-}
-
-Sha256::~Sha256() { EVP_MD_CTX_free(state_->ctx); }
-
-void Sha256::update(const void* data, std::size_t size) {
-  if (size > 0) EVP_DigestUpdate(state_->ctx, data, size);
-}
-
-std::string Sha256::digest() {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(state_->ctx, md, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
 
 std::string sha256_digest(std::string_view data) {
   Sha256 h;

@@ -4,29 +4,23 @@
 
 #include <cstddef>
 #include <filesystem>
-#include <memory>
 #include <string>
 #include <string_view>
 
+#include "base/sha256.hpp"
+
 namespace stack::engine::image {
 
-// Streaming SHA-256: feed bytes as they arrive (a download, a decompressed layer),
-// then take the digest once.
+// Streaming SHA-256 (base/sha256.hpp) whose digest is written "sha256:<hex>"; the
+// hasher cannot be fed afterwards.
 class Sha256 {
  public:
-  Sha256();
-  ~Sha256();
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-
-  void update(const void* data, std::size_t size);
-  void update(std::string_view data) { update(data.data(), data.size()); }
-  // "sha256:<hex>"; the hasher cannot be fed afterwards.
-  std::string digest();
+  void update(const void* data, std::size_t size) { hash_.update(data, size); }
+  void update(std::string_view data) { hash_.update(data); }
+  std::string digest() { return "sha256:" + hash_.hex(); }
 
  private:
-  struct State;
-  std::unique_ptr<State> state_;
+  base::Sha256 hash_;
 };
 
 std::string sha256_digest(std::string_view data);
