@@ -17,6 +17,10 @@ void prefer_huge_heap_pages() {
   // 1 MiB stay on the heap instead of going to separate mmaps.
   mallopt(M_TOP_PAD, static_cast<int>(kPad));
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  // One arena: the worker threads of an `up` (one a container, the firewall's) then
+  // allocate from this huge-page heap too, instead of each faulting in fresh 4 KiB
+  // pages of an arena of its own (about 250 of a 10-service up's 920 faults).
+  mallopt(M_ARENA_MAX, 1);
   void* probe = std::malloc(512u << 10);
   if (!probe) return;
   auto start = (reinterpret_cast<uintptr_t>(probe) + kHuge - 1) & ~(kHuge - 1);

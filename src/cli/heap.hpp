@@ -7,7 +7,7 @@ namespace stack::cli {
 // trees of many small nodes; under virtualization each 4 KiB page fault is costly
 // (a 500-service load spent about a third of its time faulting in heap pages).
 // This does what glibc's `glibc.malloc.hugetlb=1` tunable does, from inside the
-// process. Only for the CLI: the long-lived shim must stay small, not fast to start.
+// process, and keeps every thread on that heap. Only for the CLI: the long-lived shim must stay small, not fast to start.
 void prefer_huge_heap_pages();
 
 }  // namespace stack::cli
