@@ -13,13 +13,17 @@
 
 namespace stack::engine::runtime {
 
+ErrorPipe open_error_pipe(const std::string& what) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) < 0) throw syscall_error(what);
+  return ErrorPipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
 StartPipes open_start_pipes(const std::string& what) {
-  int go[2], error[2];
+  int go[2];
   if (pipe2(go, O_CLOEXEC) < 0) throw syscall_error(what);
-  StartPipes p{UniqueFd(go[0]), UniqueFd(go[1]), UniqueFd(), UniqueFd()};
-  if (pipe2(error, O_CLOEXEC) < 0) throw syscall_error(what);  // p closes the go pipe
-  p.error_read.reset(error[0]);
-  p.error_write.reset(error[1]);
+  StartPipes p{UniqueFd(go[0]), UniqueFd(go[1]), {}};
+  p.error = open_error_pipe(what);  // on failure p closes the go pipe
   return p;
 }
 

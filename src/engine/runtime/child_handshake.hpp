@@ -1,14 +1,19 @@
-// The start handshake between a parent and the child it clones or forks to become a
-// process of a container (start_container, start_exec). Internal to the runtime.
+// The start handshake between a parent and a child that becomes a process of a
+// container. start_exec (exec.cpp) forks a helper and releases it with "go" once the
+// helper is in the container's cgroup:
 //
 //   parent                                   child
 //   open_start_pipes()
-//   clone()/fork() -------------------------> wait_for_go(go.read)
+//   fork() ---------------------------------> wait_for_go(go.read)
 //   puts the child in its cgroup, ...
 //   writes "go" ---------------------------->  namespaces, rootfs, user, ..., execve
 //   read_child_failure(error.read) <--------- EOF at exec (the pipe is O_CLOEXEC),
 //                                  <--------- or report_failure(error.write, e), then _exit
 //   on failure: kill_and_reap(pid)
+//
+// start_container (launcher.cpp) needs no "go": its child moves itself into the cgroup,
+// and the parent waits for the child's exec or exit in clone() (CLONE_VFORK); it uses
+// the error pipe alone.
 //
 // The failure travels as "message" or "message\nhint", so the parent rethrows the
 // child's stack::Error with its hint.
@@ -25,14 +30,19 @@
 
 namespace stack::engine::runtime {
 
-struct StartPipes {
-  UniqueFd go_read;      // child: one byte when the parent is done preparing it
-  UniqueFd go_write;     // parent
-  UniqueFd error_read;   // parent: EOF on the child's exec, or its failure
-  UniqueFd error_write;  // child: the failure, if any
+struct ErrorPipe {
+  UniqueFd read;   // parent: EOF on the child's exec, or its failure
+  UniqueFd write;  // child: the failure, if any
 };
 
-// Both pipes, O_CLOEXEC. Throws SyscallError "<what>: <errno text>"; nothing is left open.
+struct StartPipes {
+  UniqueFd go_read;   // child: one byte when the parent is done preparing it
+  UniqueFd go_write;  // parent
+  ErrorPipe error;
+};
+
+// O_CLOEXEC pipes. Throw SyscallError "<what>: <errno text>"; nothing is left open.
+ErrorPipe open_error_pipe(const std::string& what);
 StartPipes open_start_pipes(const std::string& what);
 
 // In the child: blocks until the parent writes "go". Exits the child with 127 when the

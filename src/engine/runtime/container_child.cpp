@@ -145,13 +145,6 @@ void become_terminal_owner() {
   if (ioctl(0, TIOCSCTTY, 0) < 0) throw syscall_error("make the pty the controlling terminal");
 }
 
-std::vector<char*> c_strings(std::vector<std::string>& items) {
-  std::vector<char*> out;
-  for (auto& s : items) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
 Error exec_error(const std::string& name, int err) {
   if (err == ENOENT) return Error("exec: \"" + name + "\": no such file or directory");
   if (err == EACCES) return Error("exec: \"" + name + "\": permission denied");
@@ -161,8 +154,9 @@ Error exec_error(const std::string& name, int err) {
 
 void run_steps(const ChildContext& c) {
   const Spec& spec = *c.spec;
-  wait_for_go(c.go_fd);
-  ::close(c.go_fd);
+  c.cgroup->add_process(0);
+  if (spec.process.oom_score_adj)
+    cgroupfs::write_value("/proc/self/oom_score_adj", std::to_string(*spec.process.oom_score_adj));
   for (auto [fd, type] : c.join)
     if (setns(fd, type) < 0) throw syscall_error("join namespace (fd " + std::to_string(fd) + ")");
   if (c.new_cgroup_namespace && unshare(CLONE_NEWCGROUP) < 0) throw syscall_error("new cgroup namespace");
@@ -175,7 +169,8 @@ void run_steps(const ChildContext& c) {
   finish_rootfs(spec);
   apply_rlimits(spec.process.rlimits);
   become_process(spec, *c.seccomp,
-                 StdioFds{c.options->stdin_fd, c.options->stdout_fd, c.options->stderr_fd, c.options->console_socket});
+                 StdioFds{c.options->stdin_fd, c.options->stdout_fd, c.options->stderr_fd, c.options->console_socket},
+                 c.scratch);
 }
 
 }  // namespace
@@ -195,7 +190,10 @@ StdioFds open_container_terminal(const StdioFds& stdio, uid_t uid) {
   return StdioFds{peer, peer, peer, -1};
 }
 
-void become_process(const Spec& spec, const SeccompProgram& seccomp, const StdioFds& given_stdio) {
+namespace {
+
+// become_process up to the exec image: every heap object made here is gone on return.
+ExecImage prepare_process(const Spec& spec, const StdioFds& given_stdio, ExecScratch scratch) {
   const ResolvedUser user = resolve_user(spec.process.user, spec.process.group_add, "/etc");
   const StdioFds stdio = spec.process.terminal && given_stdio.console_socket >= 0
                              ? open_container_terminal(given_stdio, user.uid)
@@ -208,18 +206,22 @@ void become_process(const Spec& spec, const SeccompProgram& seccomp, const Stdio
   const std::string cwd = spec.process.cwd.empty() ? "/" : spec.process.cwd;
   if (chdir(cwd.c_str()) < 0)
     throw syscall_error("chdir to cwd (\"" + cwd + "\") set in the container spec failed");
-  std::vector<std::string> env = process_environment(spec, user.home);
+  const std::vector<std::string> env = process_environment(spec, user.home);
   if (spec.process.args.empty()) throw Error("no command specified");
   const std::string path = find_executable(spec.process.args[0], env);
   setup_stdio(stdio);
   if (spec.process.terminal) become_terminal_owner();
   reset_signals();
-  std::vector<std::string> args = spec.process.args;
-  auto argv = c_strings(args);
-  auto envp = c_strings(env);
+  return pack_exec_image(path, spec.process.args, env, scratch);
+}
+
+}  // namespace
+
+void become_process(const Spec& spec, const SeccompProgram& seccomp, const StdioFds& stdio, ExecScratch scratch) {
+  const ExecImage image = prepare_process(spec, stdio, scratch);
   if (!seccomp.empty()) load_seccomp_program(seccomp);
-  execve(path.c_str(), argv.data(), envp.data());
-  throw exec_error(spec.process.args[0], errno);
+  execve(image.path, image.argv, image.envp);
+  throw exec_error(image.argv[0], errno);
 }
 
 std::vector<std::string> process_environment(const Spec& spec, const std::string& home) {

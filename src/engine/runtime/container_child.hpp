@@ -5,16 +5,20 @@
 #include <utility>
 #include <vector>
 
+#include "engine/runtime/child_memory.hpp"
 #include "engine/runtime/launcher.hpp"
 #include "engine/runtime/seccomp.hpp"
 
 namespace stack::engine::runtime {
 
+// Everything the child reads lives in the parent, which is suspended until the child
+// execs or exits (CLONE_VFORK).
 struct ChildContext {
   const Spec* spec = nullptr;
   const StartOptions* options = nullptr;
   const SeccompProgram* seccomp = nullptr;
-  int go_fd = -1;     // read: one byte when the parent has put us in our cgroup
+  const Cgroup* cgroup = nullptr;  // the child moves itself in, first thing
+  ExecScratch scratch;             // its exec image goes there, off the shared heap
   int error_fd = -1;  // write: one message on failure; O_CLOEXEC, so exec closes it
   std::vector<std::pair<int, int>> join;  // (namespace fd, CLONE_NEW* type) to setns into
   bool new_cgroup_namespace = false;
@@ -32,8 +36,11 @@ struct StdioFds {
 
 // The last steps shared by a container's init and `exec`: resolve the user in the
 // container's /etc, switch to it keeping only the spec's capabilities, no_new_privs,
-// cwd, environment, stdio, seccomp (last), execve. Returns only by throwing.
-[[noreturn]] void become_process(const Spec& spec, const SeccompProgram& seccomp, const StdioFds& stdio);
+// cwd, environment, stdio, seccomp (last), execve. The exec image is packed into
+// `scratch`, and nothing this call allocated is left on the heap at execve. Returns
+// only by throwing.
+[[noreturn]] void become_process(const Spec& spec, const SeccompProgram& seccomp, const StdioFds& stdio,
+                                 ExecScratch scratch);
 
 // Never returns: execs the command, or reports why it could not and exits 127.
 [[noreturn]] void run_container_child(const ChildContext& context) noexcept;

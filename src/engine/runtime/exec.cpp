@@ -12,6 +12,7 @@
 #include "base/wait_status.hpp"
 #include "base/unique_fd.hpp"
 #include "engine/runtime/child_handshake.hpp"
+#include "engine/runtime/child_memory.hpp"
 #include "engine/runtime/container_child.hpp"
 #include "engine/runtime/namespace_kinds.hpp"
 
@@ -66,7 +67,9 @@ void forward_signals_to_command() {
       for (int s : kForwarded) signal(s, SIG_DFL);
       sigprocmask(SIG_SETMASK, &previous, nullptr);
       try {
-        become_process(r.spec, r.seccomp, StdioFds{r.stdin_fd, r.stdout_fd, r.stderr_fd, r.console_socket});
+        const ChildMemory memory;  // a forked child: the mapping goes with its exec
+        become_process(r.spec, r.seccomp, StdioFds{r.stdin_fd, r.stdout_fd, r.stderr_fd, r.console_socket},
+                       memory.scratch());
       } catch (const std::exception& e) {
         report_failure(error_fd, e);
       }
@@ -91,9 +94,9 @@ pid_t start_exec(const ExecRequest& r) {
   StartPipes pipes = open_start_pipes("create the exec pipes");
   const pid_t pid = fork();
   if (pid < 0) throw syscall_error("fork the exec helper");
-  if (pid == 0) helper(r, pipes.go_read.get(), pipes.error_write.get());
+  if (pid == 0) helper(r, pipes.go_read.get(), pipes.error.write.get());
   pipes.go_read.reset();
-  pipes.error_write.reset();
+  pipes.error.write.reset();
   try {
     if (r.cgroup) r.cgroup->add_process(pid);
   } catch (...) {
@@ -106,7 +109,7 @@ pid_t start_exec(const ExecRequest& r) {
     throw syscall_error("start the exec helper", err);
   }
   pipes.go_write.reset();
-  if (std::optional<Error> failure = read_child_failure(pipes.error_read.get())) {
+  if (std::optional<Error> failure = read_child_failure(pipes.error.read.get())) {
     kill_and_reap(pid);
     throw *failure;
   }

@@ -1,19 +1,19 @@
 // Starting a container's init process from a spec.
 //
-//   parent                                   child (new mount/uts/ipc/pid[/net] namespaces)
-//   cgroup created, limits written
-//   clone() --------------------------------> waits for "go"
-//   pid added to the cgroup, oom_score_adj
-//   "go" ----------------------------------->  joins given namespaces, new cgroup namespace,
-//                                              rootfs, mounts, hostname, sysctls, masked paths,
-//                                              rlimits, user, capabilities, cwd, seccomp
+//   parent                                   child (new mount/uts/ipc/pid[/net] namespaces),
+//   cgroup created, limits written           in the parent's memory, on a stack of its own
+//   clone(CLONE_VM | CLONE_VFORK) ----------> moves itself into the cgroup, oom_score_adj,
+//     (returns once the child has             joins given namespaces, new cgroup namespace,
+//      exec'd or exited)                      rootfs, mounts, hostname, sysctls, masked paths,
+//                                             rlimits, user, capabilities, cwd, seccomp
 //   reads the error pipe until EOF  <-------- execve (the pipe is O_CLOEXEC: EOF means success)
 //                                   <-------- or one line "what failed: why", then _exit
 //
 // So a start either returns the pid of a process that is running the command, or throws
 // stack::Error with the child's precise reason ("exec: \"nginx\": executable file not
 // found in $PATH"), having removed what it made. Call from a single-threaded process
-// (the shim, or a helper child of the CLI): the child runs C++ between clone and exec.
+// (the shim, or a helper child of the CLI): the child runs C++ between clone and exec,
+// on the parent's heap (it frees what it allocates before execve, see child_memory.hpp).
 #pragma once
 
 #include <string>

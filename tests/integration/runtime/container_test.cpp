@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <sys/resource.h>
@@ -228,6 +229,25 @@ TEST_CASE("cpu quota and memory limit show in the container's cgroup files", "[c
   CHECK(m == std::to_string(64 << 20));
   CHECK(pids == std::vector<pid_t>{c.pid});
   CHECK_FALSE(std::filesystem::exists(c.cgroup.path("memory")));
+}
+
+// The child runs in the starting process's memory until it execs (CLONE_VM): whatever
+// it left allocated there would stay, start after start, in a shim restarting its container.
+TEST_CASE("a start, whether it succeeds or fails, leaves nothing on the starter's heap", "[container]") {
+  BusyboxRootfs fs;
+  Spec spec = busybox_spec(fs, {"true"});
+  spec.process.env = {"BIG=" + std::string(8192, 'x')};
+  Spec missing = spec;
+  missing.process.args = {"nginx"};
+  auto run_both = [&] {
+    CHECK(run_container(spec, fs).exit_code == 0);
+    CHECK_THROWS_WITH(run_container(missing, fs), "exec: \"nginx\": executable file not found in $PATH");
+  };
+  run_both();  // first uses set up what lasts (statics, stdio buffers)
+  const size_t before = mallinfo2().uordblks;
+  for (int i = 0; i < 3; ++i) run_both();
+  // A leak of the environment alone would be 3 x 8 KiB.
+  CHECK(mallinfo2().uordblks - before < 2048);
 }
 
 TEST_CASE("nothing of a container is left after it ran", "[container]") {
