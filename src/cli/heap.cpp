@@ -8,26 +8,45 @@
 #include <cstdlib>
 
 namespace stack::cli {
+namespace {
+
+constexpr uintptr_t kHuge = 2u << 20;
+constexpr int kCollapse = 25;  // MADV_COLLAPSE (Linux 6.1), which glibc 2.36 does not name
+
+uintptr_t huge_up(uintptr_t a) { return (a + kHuge - 1) & ~(kHuge - 1); }
+
+}  // namespace
 
 void prefer_huge_heap_pages() {
-  constexpr size_t kHuge = 2u << 20;
   constexpr size_t kPad = 64u << 20;
   // Make the heap grow once by kPad (address space only: pages are touched on use),
-  // so the memory the load will use is one region we can advise now. Blocks up to
-  // 1 MiB stay on the heap instead of going to separate mmaps.
+  // so the memory the load will use is one region we can advise now.
   mallopt(M_TOP_PAD, static_cast<int>(kPad));
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);  // the filler below stays on the heap
+  // A huge page needs a 2 MiB-aligned range: the rest of the heap's first, partial
+  // 2 MiB block is taken by a filler that is never touched (nor freed), so that later
+  // blocks start on the boundary instead of faulting in up to 512 small pages first.
+  void* probe = std::malloc(64);
+  if (!probe) return;
+  const auto at = reinterpret_cast<uintptr_t>(probe);
+  std::free(probe);
+  // The filler's chunk starts 16 bytes before `at`; the 64 cover its headers.
+  if (std::malloc(huge_up(at) - at + 64) == nullptr) return;
+  // Blocks up to 1 MiB stay on the heap instead of going to separate mmaps.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   // One arena: the worker threads of an `up` (one a container, the firewall's) then
   // allocate from this huge-page heap too, instead of each faulting in fresh 4 KiB
   // pages of an arena of its own (about 250 of a 10-service up's 920 faults).
   mallopt(M_ARENA_MAX, 1);
-  void* probe = std::malloc(512u << 10);
-  if (!probe) return;
-  auto start = (reinterpret_cast<uintptr_t>(probe) + kHuge - 1) & ~(kHuge - 1);
-  auto end = reinterpret_cast<uintptr_t>(sbrk(0)) & ~(kHuge - 1);
-  // Best effort: without THP (or in "never" mode) this fails and nothing changes.
-  if (end > start) madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
-  std::free(probe);
+  const uintptr_t start = huge_up(at);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(sbrk(0)) & ~(kHuge - 1);
+  if (end <= start) return;
+  // Best effort: without THP (or in "never" mode) these fail and nothing changes.
+  madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
+  // Writing the filler's neighbour header touched the first aligned block already, so
+  // it has small pages: make it one huge page now (about 0.3 ms, against some 370
+  // faults of 14 us each in a 10-service up).
+  madvise(reinterpret_cast<void*>(start), kHuge, kCollapse);
 }
 
 }  // namespace stack::cli
