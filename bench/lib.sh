@@ -20,6 +20,18 @@ bench_init() {
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/stack-bench-$1.XXXXXX")
   export STACK_ROOT=$WORK/root STACK_RUN_ROOT=$WORK/run
   trap bench_exit EXIT
+  pace_at_start=$(host_pace_ms)
+}
+
+# host_pace_ms: how long 300 fork+exec of /bin/true take, in ms. Process creation is
+# most of an up's cost, and on these VMs its speed swings (860-1470 ms seen on one
+# machine within a day): printed beside the figures, it says what minute they come from.
+host_pace_ms() {
+  local t0 t1
+  t0=$(date +%s%N)
+  for _ in {1..300}; do /bin/true; done
+  t1=$(date +%s%N)
+  echo $(((t1 - t0) / 1000000))
 }
 bench_exit() {
   # Under set -e a failing step here would end the trap early: every step goes on.
@@ -184,5 +196,6 @@ bench_print() {
   echo
   [[ -f $WORK/notes ]] && sed 's/^/- /' "$WORK/notes"
   echo "- $(nproc) cores, kernel $(uname -r); $(peer_versions)"
+  echo "- host pace (300 fork+exec of /bin/true): ${pace_at_start:-?} ms before the runs, $(host_pace_ms) ms after"
   echo
 }
