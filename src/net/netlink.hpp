@@ -34,12 +34,15 @@ class Netlink {
   virtual void ensure_bridge(const std::string& name, const std::string& address, const std::string& address6, int mtu) = 0;
   virtual bool link_exists(const std::string& name) = 0;
   // Deletes a link of the host's namespace (a veth takes its peer along); nothing if absent.
+  // The one call that may run beside the others (from another thread).
   virtual void delete_link(const std::string& name) = 0;
   // A new network namespace with loopback up, persisted by a bind mount at `path`.
   virtual void create_netns(const std::string& path) = 0;
   // Unmounts and removes it (what is inside goes with it); nothing if absent.
   virtual void delete_netns(const std::string& path) = 0;
   virtual void add_veth(const VethRequest& request) = 0;
+  // Puts the host end of a veth (back) on the bridge, up; nothing when the link is gone.
+  virtual void attach_link(const std::string& link, const std::string& bridge) = 0;
   // Every subnet the host uses, IPv4 and IPv6: its addresses' networks and its routes'
   // destinations (default routes, link-local and multicast left out), as CIDRs.
   virtual std::vector<std::string> host_subnets() = 0;

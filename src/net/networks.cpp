@@ -94,6 +94,7 @@ void Networks::bring_up(const NetworkInfo& n, bool force) {
     if (firewall_) firewall_->add_network({n.name, n.bridge, n.subnet, n.internal, n.subnet6});
     const std::string address6 = n.enable_ipv6 ? n.gateway6 + "/" + std::to_string(prefix6_of(n.subnet6)) : "";
     netlink().ensure_bridge(n.bridge, n.gateway + "/" + std::to_string(prefix_of(n.subnet)), address6, n.mtu);
+    if (missing) reattach_veths(n);
   }
   if (force || missing || !fs::exists(dns::networks_dir(run_root_) + "/" + n.name + "/network.json"))
     dns::publish_network(run_root_, {n.name, n.gateway, n.subnet, n.internal});
@@ -219,6 +220,41 @@ std::vector<std::string> Networks::users(const std::string& name_or_id) const {
       if (e.network_id == n->id) out.push_back(r.sandbox.container_id);
   }
   return out;
+}
+
+// The veths of the network's live sandboxes, whose bridge went under them (deleted ahead
+// of a removal that did not come, or by hand), joined to the new one. Best effort: a veth
+// that cannot join leaves its container without the network, as before.
+void Networks::reattach_veths(const NetworkInfo& n) {
+  for (const SandboxRecord& r : load_sandboxes(paths()))
+    for (const Endpoint& e : r.sandbox.endpoints)
+      if (e.network_id == n.id) {
+        try {
+          netlink().attach_link(host_veth_name(r.sandbox.container_id, n.id), n.bridge);
+        } catch (const Error&) {
+        }
+      }
+}
+
+bool Networks::drop_bridge(const std::string& name_or_id, const std::vector<std::string>& leaving) {
+  const auto staying = [&](const std::string& network_id) {
+    for (const std::string& id : users(network_id))
+      if (std::find(leaving.begin(), leaving.end(), id) == leaving.end()) return true;
+    return false;
+  };
+  std::optional<NetworkInfo> n;
+  {
+    const base::FileLock lock = lock_networks(paths());
+    n = find(name_or_id);
+    if (!n || staying(n->id)) return false;
+  }
+  // Without the lock, which the leaving containers' sandbox removals need meanwhile.
+  netlink().delete_link(n->bridge);
+  // A container that joined in between lost the bridge under it: it comes back, the
+  // container's veth on it (joining brings a missing bridge back too).
+  const base::FileLock lock = lock_networks(paths());
+  if (staying(n->id)) bring_up(*n, false);
+  return true;
 }
 
 void Networks::remove(const std::string& name_or_id) {

@@ -119,6 +119,13 @@ class Networks {
   std::vector<std::string> users(const std::string& name_or_id) const;
   // A network in use is a stack::Error naming its containers; nothing is changed then.
   void remove(const std::string& name_or_id);
+  // Deletes the network's bridge ahead of remove, when every container with a sandbox on
+  // it is among `leaving` (stopped, about to be removed); true when it did. The kernel
+  // spends 30-50 ms of RCU waiting on a bridge's deletion, which a `down` thus overlaps
+  // with its containers' removal. Record, rules and DNS record stay for remove: until
+  // then the network is one whose bridge the host lost, which its next use brings back
+  // (bring_up), its veths on it again.
+  bool drop_bridge(const std::string& name_or_id, const std::vector<std::string>& leaving);
   // Removes every unused network whose labels include all of `labels`; returns the names.
   std::vector<std::string> prune(const std::map<std::string, std::string>& labels);
 
@@ -152,8 +159,10 @@ class Networks {
   // so that no bridge or rule outlives the containers (a build's RUN steps, services).
   void drop_idle_default_locked();
   void drop_idle_default_locked(const std::vector<SandboxRecord>& sandboxes);
-  // Recreates the bridge, its rules and its DNS record when the host lost them.
+  // Recreates the bridge, its rules and its DNS record when the host lost them, and puts
+  // the veths of the sandboxes on the network back on a bridge made anew.
   void bring_up(const NetworkInfo& network, bool force);
+  void reattach_veths(const NetworkInfo& network);
   // Removes the sandboxes whose container's state directory is gone, and namespaces no
   // record names; returns the records that stay (read once: callers use them, not a
   // second read of every record).

@@ -183,10 +183,13 @@ class NlNetlink : public Netlink {
 
   bool link_exists(const std::string& name) override { return get_link(sock_.get(), name) != nullptr; }
 
+  // On a socket of its own: Networks::drop_bridge deletes a bridge outside the networks
+  // lock, beside the calls that use the shared one under it.
   void delete_link(const std::string& name) override {
+    Sock sock = connect_route();
     Link l(rtnl_link_alloc());
     rtnl_link_set_name(l.get(), name.c_str());
-    const int err = rtnl_link_delete(sock_.get(), l.get());
+    const int err = rtnl_link_delete(sock.get(), l.get());
     if (err != -NLE_NODEV && err != -NLE_OBJ_NOTFOUND) check(err, "delete link " + name);
   }
 
@@ -237,6 +240,17 @@ class NlNetlink : public Netlink {
       delete_link(r.host_name);
       throw;
     }
+  }
+
+  void attach_link(const std::string& link, const std::string& bridge) override {
+    Link l = get_link(sock_.get(), link);
+    if (!l) return;  // it went with its namespace
+    Link br = get_link(sock_.get(), bridge);
+    if (!br) throw Error("attach " + link + ": bridge " + bridge + " does not exist");
+    Link change(rtnl_link_alloc());
+    rtnl_link_set_master(change.get(), rtnl_link_get_ifindex(br.get()));
+    rtnl_link_set_flags(change.get(), IFF_UP);
+    check(rtnl_link_change(sock_.get(), l.get(), change.get(), 0), "attach " + link + " to bridge " + bridge);
   }
 
   std::vector<std::string> host_subnets() override {

@@ -11,6 +11,7 @@ class LoopbackNetworkDriver : public NetworkDriver {
   void ensure_network(const net::NetworkSpec&) override {}
   bool has_network(const std::string&) override { return true; }
   void remove_network(const std::string&) override {}
+  void drop_bridge(const std::string&, const std::vector<std::string>&) override {}
   std::vector<std::string> networks_with(const std::map<std::string, std::string>&) override { return {}; }
   net::ContainerNetwork prepare(const std::string& mode, const net::SandboxRequest&, const net::EtcOptions&,
                                 const std::string&) override {

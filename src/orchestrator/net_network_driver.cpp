@@ -42,6 +42,11 @@ class NetNetworkDriver : public NetworkDriver {
     const std::lock_guard lock(mutex_);
     if (networks_.find(name)) networks_.remove(name);
   }
+  // Not under the mutex: the deletion's RCU waiting would hold back the releases it is
+  // meant to overlap with (it takes the networks flock only around its checks).
+  void drop_bridge(const std::string& name, const std::vector<std::string>& leaving) override {
+    networks_.drop_bridge(name, leaving);
+  }
   std::vector<std::string> networks_with(const std::map<std::string, std::string>& labels) override {
     const std::lock_guard lock(mutex_);
     std::vector<std::string> names;

@@ -23,6 +23,9 @@ class NetworkDriver {
   virtual bool has_network(const std::string& name) = 0;
   // Removes the network; a missing one is nothing to do.
   virtual void remove_network(const std::string& name) = 0;
+  // Deletes the network's bridge ahead of remove_network, when no container but those in
+  // `leaving` is on it (net::Networks::drop_bridge); nothing otherwise.
+  virtual void drop_bridge(const std::string& name, const std::vector<std::string>& leaving) = 0;
   // The names of the networks whose labels include `labels`.
   virtual std::vector<std::string> networks_with(const std::map<std::string, std::string>& labels) = 0;
   // mode "none", "host" or "bridge" (the request's attachments): the container's

@@ -1,6 +1,7 @@
 #include "orchestrator/operations.hpp"
 
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "base/error.hpp"
@@ -33,20 +34,52 @@ std::vector<std::vector<ObservedContainer>> start_order(const compose::Project& 
   return levels;
 }
 
-void stop_and_remove(Context& ctx, const ObservedContainer& c, std::optional<int> timeout_s,
-                     std::vector<std::string>& anonymous, std::mutex& mutex) {
+void stop_one(Context& ctx, const ObservedContainer& c, std::optional<int> timeout_s) {
+  if (!is_running(c.status)) return;
+  ctx.progress.event("Container", c.name, "Stopping");
+  ctx.containers.stop(c.id, timeout_s);
+  ctx.progress.event("Container", c.name, "Stopped");
+}
+
+// Removes a stopped container; `anonymous` gets its anonymous volumes.
+void remove_one(Context& ctx, const ObservedContainer& c, std::vector<std::string>& anonymous, std::mutex& mutex) {
   const std::map<std::string, std::string> anon = anonymous_volumes(ctx, c.id);
-  if (is_running(c.status)) {
-    ctx.progress.event("Container", c.name, "Stopping");
-    ctx.containers.stop(c.id, timeout_s);
-    ctx.progress.event("Container", c.name, "Stopped");
-  }
   ctx.progress.event("Container", c.name, "Removing");
   ctx.containers.remove(c.id, true);
   ctx.network.release(c.id);
   ctx.progress.event("Container", c.name, "Removed");
   std::lock_guard lock(mutex);
   for (const auto& [target, name] : anon) anonymous.push_back(name);
+}
+
+void stop_and_remove(Context& ctx, const ObservedContainer& c, std::optional<int> timeout_s,
+                     std::vector<std::string>& anonymous, std::mutex& mutex) {
+  stop_one(ctx, c, timeout_s);
+  remove_one(ctx, c, anonymous, mutex);
+}
+
+// Stops the containers level by level, going on past failures (the first is kept in
+// `first`); returns the ids of those that did not stop.
+std::set<std::string> stop_levels(Context& ctx, const compose::Project& project, const std::vector<ObservedContainer>& cs,
+                                  std::optional<int> timeout_s, std::optional<Error>& first) {
+  std::set<std::string> failed;
+  std::mutex mutex;
+  for (const std::vector<ObservedContainer>& level : stop_order(project, cs)) {
+    try {
+      for_each_parallel(level, [&](const ObservedContainer& c) {
+        try {
+          stop_one(ctx, c, timeout_s);
+        } catch (...) {
+          const std::lock_guard lock(mutex);
+          failed.insert(c.id);
+          throw;
+        }
+      });
+    } catch (const Error& e) {
+      if (!first) first = e;  // teardown goes on: what can go, goes
+    }
+  }
+  return failed;
 }
 
 void operate_one(Context& ctx, Operation op, const ObservedContainer& c, const OperationRequest& r) {
@@ -137,16 +170,31 @@ void down(Context& ctx, const compose::Project& project, const DownRequest& requ
     containers.push_back(c);
   }
   if (!orphans.empty()) ctx.progress.warning(orphans_warning(orphans));
+  // All stopped first (in reverse dependency order), then all removed: once no container
+  // runs, the project's bridges go (30-50 ms of the kernel's RCU waiting each) while the
+  // containers are removed, rather than after (down of 10 services, median of 5 runs of
+  // 5 interleaved: 112.6 -> 87.3 ms; of 50: 297-315 -> 232-239 ms).
+  std::optional<Error> first;
+  const std::set<std::string> still_running = stop_levels(ctx, project, containers, request.timeout_s, first);
   std::vector<std::string> anonymous;
   std::mutex mutex;
-  std::optional<Error> first;
-  for (const std::vector<ObservedContainer>& level : stop_order(project, containers)) {
-    try {
-      for_each_parallel(level, [&](const ObservedContainer& c) { stop_and_remove(ctx, c, request.timeout_s, anonymous, mutex); });
-    } catch (const Error& e) {
-      if (!first) first = e;  // teardown goes on: what can go, goes
-    }
+  std::thread bridges;
+  if (!first) {  // a container that would not stop may still use its network
+    std::vector<std::string> leaving;
+    for (const ObservedContainer& c : containers) leaving.push_back(c.id);
+    bridges = std::thread([&ctx, &project, leaving] { drop_project_bridges(ctx, project, leaving); });
   }
+  try {
+    for_each_parallel(containers, [&](const ObservedContainer& c) {
+      if (!still_running.count(c.id)) remove_one(ctx, c, anonymous, mutex);
+    });
+  } catch (const Error& e) {
+    if (!first) first = e;
+  } catch (...) {
+    if (bridges.joinable()) bridges.join();
+    throw;
+  }
+  if (bridges.joinable()) bridges.join();
   clear_half_made_with_prefix(ctx, project.name + "-");
   remove_project_networks(ctx, project);
   if (request.volumes) remove_project_volumes(ctx, project, anonymous);

@@ -82,12 +82,28 @@ void ensure_project_resources(Context& ctx, const compose::Project& project, con
   }
 }
 
-void remove_project_networks(Context& ctx, const compose::Project& project) {
+namespace {
+
+// The project's own networks: declared (not external) and labelled with the project.
+std::set<std::string> project_network_names(Context& ctx, const compose::Project& project) {
   std::set<std::string> names;
   for (const auto& [key, n] : project.networks)
     if (!n.external) names.insert(n.name);
   for (const std::string& n : ctx.network.networks_with({{labels::kProject, project.name}})) names.insert(n);
-  for (const std::string& name : names) {
+  return names;
+}
+
+}  // namespace
+
+void drop_project_bridges(Context& ctx, const compose::Project& project, const std::vector<std::string>& leaving) {
+  try {
+    for (const std::string& name : project_network_names(ctx, project)) ctx.network.drop_bridge(name, leaving);
+  } catch (...) {  // run on a thread of its own: nothing may escape it
+  }
+}
+
+void remove_project_networks(Context& ctx, const compose::Project& project) {
+  for (const std::string& name : project_network_names(ctx, project)) {
     if (!ctx.network.has_network(name)) continue;
     ctx.progress.event("Network", name, "Removing");
     try {

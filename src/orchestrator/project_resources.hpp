@@ -17,6 +17,10 @@ void ensure_project_resources(Context& ctx, const compose::Project& project, con
 
 // The project's networks (declared and labelled), best effort.
 void remove_project_networks(Context& ctx, const compose::Project& project);
+// The bridges of the project's networks that no container but those in `leaving` is on,
+// deleted ahead of remove_project_networks (NetworkDriver::drop_bridge). Best effort:
+// what fails here, remove_project_networks tries again and reports.
+void drop_project_bridges(Context& ctx, const compose::Project& project, const std::vector<std::string>& leaving);
 // The project's named volumes (declared non-external ones, and any labelled with the
 // project), plus `anonymous` (the removed containers' anonymous volumes).
 void remove_project_volumes(Context& ctx, const compose::Project& project, const std::vector<std::string>& anonymous);

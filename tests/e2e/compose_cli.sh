@@ -391,6 +391,30 @@ check "a dependency that exits non-zero fails naming the service and its exit co
   eval '[[ $rc == 1 ]] && err_has "service \"job\" didn'"'"'t complete successfully: exit 3"'
 st down -v --remove-orphans -t 0
 
+# --- a container from elsewhere on the project's network: down keeps the bridge under it ----------
+# (down deletes a network's bridge while its containers are removed, only when no other
+# container is on it)
+base >compose.yaml
+cat >>compose.yaml <<YAML
+services:
+  app:
+    <<: *base
+    command: ["sleep", "600"]
+YAML
+st up -d
+"$STACK" container run -d --name "$P-guest" --cgroup-parent "$PARENT" --network "${P}_default" stk-e2e-busybox:1 sleep 600 >/dev/null
+netid=$("$STACK" network inspect -f '{{.Id}}' "${P}_default")
+guest=$("$STACK" container inspect -f '{{.Id}}' "$P-guest")
+bridge=stk-${netid:0:11} guest_veth=stv${guest:0:7}${netid:0:5}
+st down -t 0
+check "down keeps a network another container is on, saying so" \
+  eval '[[ $rc == 0 && -z $(ids app) ]] && err_has "network ${P}_default"'
+check "and that container stays on its bridge" eval 'ip -o link show "$guest_veth" | has "master $bridge"'
+"$STACK" container rm -f "$P-guest" >/dev/null
+st down -t 0
+check "once it is gone, down removes the network and its bridge" \
+  eval '[[ $rc == 0 ]] && ! "$STACK" network inspect "${P}_default" >/dev/null 2>&1 && ! ip link show "$bridge" >/dev/null 2>&1'
+
 # --- nothing left ---------------------------------------------------------------------------------
 st container ls -aq
 check "no container is left" out_is ""

@@ -1,6 +1,7 @@
 // A Netlink that records links and namespaces in memory, for unit tests of Networks.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -17,6 +18,8 @@ class FakeNetlink : public Netlink {
   std::map<std::string, std::string> bridges6;  // name -> IPv6 address (only those with one)
   std::map<std::string, VethRequest> veths;    // host name -> request
   std::set<std::string> namespaces;
+  std::vector<std::string> attached;  // links attach_link was asked to put on a bridge
+  std::function<void()> before_delete;  // runs at the start of delete_link (a race's other side)
   std::vector<std::string> subnets_in_use{"192.0.2.0/24"};
   int mtu = 1400;
   bool fail_veth = false;
@@ -27,6 +30,7 @@ class FakeNetlink : public Netlink {
   }
   bool link_exists(const std::string& name) override { return bridges.count(name) || veths.count(name); }
   void delete_link(const std::string& name) override {
+    if (before_delete) before_delete();
     bridges.erase(name);
     bridges6.erase(name);
     veths.erase(name);
@@ -43,6 +47,11 @@ class FakeNetlink : public Netlink {
     if (!bridges.count(r.bridge)) throw Error("no bridge " + r.bridge);
     if (!namespaces.count(r.netns_path)) throw Error("no netns " + r.netns_path);
     veths[r.host_name] = r;
+  }
+  void attach_link(const std::string& link, const std::string& bridge) override {
+    if (!bridges.count(bridge)) throw Error("no bridge " + bridge);
+    if (auto it = veths.find(link); it != veths.end()) it->second.bridge = bridge;
+    attached.push_back(link);
   }
   std::vector<std::string> host_subnets() override { return subnets_in_use; }
   int uplink_mtu() override { return mtu; }

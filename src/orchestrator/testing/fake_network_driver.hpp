@@ -22,6 +22,10 @@ class FakeNetworkDriver : public NetworkDriver {
     std::lock_guard lock(mutex);
     networks.erase(name);
   }
+  void drop_bridge(const std::string& name, const std::vector<std::string>& leaving) override {
+    std::lock_guard lock(mutex);
+    if (networks.count(name)) dropped_bridges[name] = leaving;
+  }
   std::vector<std::string> networks_with(const std::map<std::string, std::string>& labels) override {
     std::lock_guard lock(mutex);
     std::vector<std::string> out;
@@ -61,6 +65,7 @@ class FakeNetworkDriver : public NetworkDriver {
   std::map<std::string, net::NetworkSpec> networks;
   std::vector<Prepared> prepared;
   std::set<std::string> released;
+  std::map<std::string, std::vector<std::string>> dropped_bridges;  // network -> the containers leaving it
   std::map<std::string, std::vector<net::PortSpec>> publishes;
 };
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -201,6 +202,42 @@ TEST_CASE("remove of a network in use names its containers; after remove_sandbox
   CHECK(w.nl->bridges.empty());
   CHECK_FALSE(w.networks.find("a"));
   CHECK_FALSE(fs::exists(stack::net::dns::networks_dir(w.run_root) + "/a"));
+}
+
+TEST_CASE("drop_bridge deletes the bridge only when every container on it is leaving; its next use brings it back", "[net][networks]") {
+  World w;
+  const NetworkInfo a = w.networks.create({.name = "a"});
+  w.networks.create_sandbox(w.container(id_of('1'), "web", {{.network = "a"}}));
+  w.networks.create_sandbox(w.container(id_of('2'), "db", {{.network = "a"}}));
+  CHECK_FALSE(w.networks.drop_bridge("a", {id_of('1')}));  // db stays on it
+  CHECK(w.nl->bridges.count(a.bridge));
+  CHECK_FALSE(w.networks.drop_bridge("nope", {}));
+  CHECK(w.networks.drop_bridge("a", {id_of('1'), id_of('2')}));
+  CHECK_FALSE(w.nl->bridges.count(a.bridge));
+  CHECK(w.networks.find("a"));  // the record, rules and DNS record wait for remove
+  CHECK(fs::exists(stack::net::dns::networks_dir(w.run_root) + "/a/network.json"));
+  // A down that stopped there (killed, or a removal failed): the next use remakes the
+  // bridge and puts the veths still on the network back on it.
+  w.networks.ensure({.name = "a"});
+  CHECK(w.nl->bridges.count(a.bridge));
+  CHECK(w.nl->veths.at(host_veth_name(id_of('1'), a.id)).bridge == a.bridge);
+  CHECK(w.nl->attached.size() == 2);
+}
+
+TEST_CASE("a container joining while its network's bridge is dropped gets the bridge back", "[net][networks]") {
+  World w;
+  const NetworkInfo a = w.networks.create({.name = "a"});
+  w.networks.create_sandbox(w.container(id_of('1'), "web", {{.network = "a"}}));
+  // The join lands between drop_bridge's check and its deletion (which is made outside
+  // the lock): the veth goes on the old bridge, which then goes.
+  w.nl->before_delete = [&] {
+    w.nl->before_delete = nullptr;
+    w.networks.create_sandbox(w.container(id_of('2'), "late", {{.network = "a"}}));
+  };
+  CHECK(w.networks.drop_bridge("a", {id_of('1')}));
+  CHECK(w.nl->bridges.count(a.bridge));
+  CHECK(w.nl->veths.at(host_veth_name(id_of('2'), a.id)).bridge == a.bridge);
+  CHECK(std::count(w.nl->attached.begin(), w.nl->attached.end(), host_veth_name(id_of('2'), a.id)) == 1);
 }
 
 TEST_CASE("the default network is made by its first sandbox and goes with its last", "[net][networks]") {

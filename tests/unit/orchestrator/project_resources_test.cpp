@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "orchestrator/labels.hpp"
+#include "orchestrator/operations.hpp"
 #include "orchestrator/project_resources.hpp"
 #include "orchestrator/testing/fake_network_driver.hpp"
 #include "unit/orchestrator/project_fixture.hpp"
@@ -96,6 +97,21 @@ TEST_CASE("down removes the project's networks and, with -v, its volumes but nev
   remove_project_volumes(s.ctx, p, {});
   CHECK(!s.volumes.find("proj_data"));
   CHECK(s.volumes.find("keep"));
+}
+
+TEST_CASE("down drops the bridges of the project's own networks before removing them, never an external one's", "[orchestrator]") {
+  Scratch s;
+  const stack::compose::Project p = project_from(
+      "services:\n  web: {image: busybox, networks: [back, shared]}\n"
+      "networks:\n  back: {}\n  shared: {external: true, name: corp}\n");
+  s.network.ensure_network({.name = "corp"});
+  ensure_project_resources(s.ctx, p, {"web"});
+  down(s.ctx, p, {});
+  REQUIRE(s.network.dropped_bridges.count("proj_back"));
+  CHECK(s.network.dropped_bridges.at("proj_back").empty());  // the project had no container left
+  CHECK_FALSE(s.network.dropped_bridges.count("corp"));
+  CHECK_FALSE(s.network.networks.count("proj_back"));
+  CHECK(s.network.networks.count("corp"));
 }
 
 TEST_CASE("a network's enable_ipv6 and its IPv6 pool reach the network spec", "[orchestrator]") {
