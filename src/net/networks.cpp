@@ -226,14 +226,12 @@ std::vector<std::string> Networks::users(const std::string& name_or_id) const {
 // of a removal that did not come, or by hand), joined to the new one. Best effort: a veth
 // that cannot join leaves its container without the network, as before.
 void Networks::reattach_veths(const NetworkInfo& n) {
-  for (const SandboxRecord& r : load_sandboxes(paths()))
-    for (const Endpoint& e : r.sandbox.endpoints)
-      if (e.network_id == n.id) {
-        try {
-          netlink().attach_link(host_veth_name(r.sandbox.container_id, n.id), n.bridge);
-        } catch (const Error&) {
-        }
-      }
+  for (const std::string& id : users(n.id)) {
+    try {
+      netlink().attach_link(host_veth_name(id, n.id), n.bridge);
+    } catch (const Error&) {
+    }
+  }
 }
 
 bool Networks::drop_bridge(const std::string& name_or_id, const std::vector<std::string>& leaving) {
