@@ -13,6 +13,8 @@
 
 #include "base/files.hpp"
 #include "engine/container_create_parts.hpp"
+#include "engine/init_layer.hpp"
+#include "engine/layout.hpp"
 #include "engine/runtime/capabilities.hpp"
 #include "engine/shim/restart_policy.hpp"
 
@@ -141,6 +143,7 @@ runtime::Root make_root(const CreateRequest& r, const Layout& layout, const std:
   } else {
     throw Error("no image or root filesystem given");
   }
+  root.lower_dirs.insert(root.lower_dirs.begin(), ensure_init_layer(layout));
   root.upper_dir = layout.upper_dir(id);
   root.work_dir = layout.work_dir(id);
   root.read_only = r.read_only;
@@ -153,7 +156,7 @@ ContainerConfig make_config(const CreateRequest& r, const runtime::Root& root, c
   c.name = r.name;
   c.image = r.image;
   c.image_id = r.image_id;
-  c.rootfs = r.rootfs.empty() ? "" : root.lower_dirs.front();
+  c.rootfs = r.rootfs.empty() ? "" : root.lower_dirs.back();  // under the init layer
   c.labels = r.labels;
   shim::parse_restart_policy(r.restart);  // throws "invalid restart policy ..."
   c.restart_policy = r.restart.empty() ? "no" : r.restart;

@@ -6,6 +6,7 @@
 //                                      symlink(2), which fails if it exists: no lock needed)
 //   <root>/image/                      the image store (engine/image/store.hpp)
 //   <root>/cache/seccomp/              compiled seccomp programs
+//   <root>/cache/init-layer/           the layer above every container's image (init_layer.hpp)
 //   <root>/events/journal[.1]          the event journal (event_journal.hpp): one JSON line per
 //                                      container event, appended by stack and every shim
 //   <root>/events/journal.lock         shared by appenders, exclusive for a rotation
@@ -41,6 +42,7 @@ class Layout {
   std::string work_dir(const std::string& id) const { return container_dir(id) + "/work"; }
   std::string image_dir() const { return roots_.root + "/image"; }  // the image store (image/store.hpp)
   std::string seccomp_cache_dir() const { return roots_.root + "/cache/seccomp"; }
+  std::string init_layer_dir() const { return roots_.root + "/cache/init-layer"; }
   std::string names_dir() const { return roots_.root + "/names"; }
   std::string name_path(const std::string& name) const { return names_dir() + "/" + name; }
   std::string events_dir() const { return roots_.root + "/events"; }

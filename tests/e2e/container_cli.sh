@@ -77,6 +77,9 @@ st container logs -t web
 check "logs -t prefixes the time" eval 'grep -Eq "^20[0-9-]+T[0-9:.]+Z ready$" "$TMP/out"'
 st container exec web sh -c 'echo $((6*7)); hostname'
 check "exec runs in the container, with its hostname" eval '[[ $(head -1 "$TMP/out") == 42 && $(tail -1 "$TMP/out") == ${id:0:12} ]]'
+st container exec web cat /etc/hostname
+check "the mount points of /etc come from the init layer: the container's own layer is still empty" \
+  eval '[[ $(cat "$TMP/out") == "${id:0:12}" && -d $STACK_ROOT/containers/$id/diff && -z $(ls -A "$STACK_ROOT/containers/$id/diff") ]]'
 st container exec web sh -c 'exit 4'
 check "exec passes the exit code through" test "$rc" = 4
 st container top web

@@ -49,7 +49,7 @@ TEST_CASE("a minimal request gets Docker's defaults", "[create]") {
   Sandbox box;
   const ContainerDefinition d = box.define(box.request());
   const runtime::Spec& s = d.spec;
-  CHECK(s.root.lower_dirs == std::vector<std::string>{box.dir + "/rootfs"});
+  CHECK(s.root.lower_dirs == std::vector<std::string>{box.layout().init_layer_dir(), box.dir + "/rootfs"});
   CHECK(s.root.upper_dir == box.layout().upper_dir(kId));
   CHECK(s.root.work_dir == box.layout().work_dir(kId));
   CHECK_FALSE(s.root.read_only);
@@ -85,7 +85,8 @@ TEST_CASE("an image's layers become the lower dirs", "[create]") {
   r.name = "web";
   r.read_only = true;
   const ContainerDefinition d = box.define(r);
-  CHECK(d.spec.root.lower_dirs == r.lower_dirs);
+  // The init layer above the image's: its mount points made once for every container.
+  CHECK(d.spec.root.lower_dirs == std::vector<std::string>{box.layout().init_layer_dir(), "/layers/b", "/layers/a"});
   CHECK(d.spec.root.read_only);
   CHECK(d.config.image == "busybox:latest");
   CHECK(d.config.rootfs.empty());
