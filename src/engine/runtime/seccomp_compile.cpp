@@ -122,6 +122,10 @@ std::string compile_profile(const Profile& resolved) {
   // A binary tree of syscall numbers: a large allowlist costs O(log n) per syscall.
   int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2);
   if (rc != 0) throw syscall_error("seccomp: set optimize level 2", -rc);
+  if (resolved.bad_arch_errno) {
+    rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(static_cast<uint16_t>(*resolved.bad_arch_errno)));
+    if (rc != 0) throw syscall_error("seccomp: set the action for other architectures", -rc);
+  }
   add_arches(ctx.get(), resolved.arches);
   add_rules(ctx.get(), resolved);
   return export_bpf(ctx.get());

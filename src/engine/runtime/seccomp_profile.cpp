@@ -3,9 +3,13 @@
 // text that keys the compiled-program cache.
 #include "engine/runtime/seccomp_profile.hpp"
 
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 
 #include "engine/runtime/capabilities.hpp"
@@ -94,10 +98,24 @@ std::string kernel_release() {
   return release;
 }
 
+bool kernel_runs_x32() {
+#if defined(__x86_64__)
+  static const bool runs = [] {
+    if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0) return true;  // filtered (or prctl refused): keep docker's list
+    constexpr long kX32Bit = 0x40000000;                       // __X32_SYSCALL_BIT; getpid keeps its number
+    return !(syscall(kX32Bit | SYS_getpid) == -1 && errno == ENOSYS);
+  }();
+  return runs;
+#else
+  return false;
+#endif
+}
+
 Profile resolve_profile(Profile profile, const std::vector<std::string>& caps) {
   std::vector<std::string> canonical;
   for (const auto& cap : caps) canonical.push_back(canonical_capability_name(cap));
-  Profile resolved{profile.default_action, profile.default_errno_ret, std::move(profile.arches), {}};
+  Profile resolved{profile.default_action, profile.default_errno_ret, std::move(profile.arches), {},
+                   profile.bad_arch_errno};
   for (auto& rule : profile.rules) {
     if (!includes_match(rule.includes, canonical) || excludes_match(rule.excludes, canonical)) continue;
     rule.includes = {};
@@ -124,6 +142,8 @@ std::string canonical_text(const Profile& resolved) {
   field(action_name(resolved.default_action));
   number(static_cast<uint64_t>(resolved.default_errno_ret.value_or(-1)));
   for (const auto& arch : resolved.arches) field(arch);
+  text += "\nbadarch ";
+  number(static_cast<uint64_t>(resolved.bad_arch_errno.value_or(-1)));
   for (const auto& rule : resolved.rules) {
     text += "\nrule ";
     for (const auto& name : rule.names) field(name);

@@ -44,6 +44,9 @@ struct Profile {
   std::optional<int> default_errno_ret;
   std::vector<std::string> arches;  // libseccomp names ("SCMP_ARCH_X86"); empty = native only
   std::vector<Rule> rules;
+  // The errno for a syscall of an ABI `arches` leaves out; unset: libseccomp's default,
+  // which kills the thread (and what a JSON profile gets).
+  std::optional<int> bad_arch_errno;
 };
 
 // Docker's default profile (data from moby's profiles/seccomp/default.json) with the
@@ -71,5 +74,10 @@ std::string action_name(Action action);
 // This machine's Go arch name ("amd64") and kernel release ("6.18.0").
 std::string native_go_arch();
 std::string kernel_release();
+
+// Whether this kernel runs x32 syscalls (x86-64 numbers with bit 30 set): not when built
+// without CONFIG_X86_X32_ABI or booted with syscall.x32=n. False off x86-64; true when
+// this process is already under a seccomp filter, which a probe could trip.
+bool kernel_runs_x32();
 
 }  // namespace stack::engine::runtime::seccomp

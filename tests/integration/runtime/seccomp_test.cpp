@@ -19,6 +19,7 @@
 
 #include "engine/runtime/capabilities.hpp"
 #include "engine/runtime/seccomp.hpp"
+#include "engine/runtime/seccomp_profile.hpp"
 #include "runtime/security_child.hpp"
 
 using namespace stack::engine::runtime;
@@ -90,6 +91,20 @@ TEST_CASE("default filter refuses namespaces, mounts, keys and bpf with EPERM", 
         "unshare 1\nmount 1\nkeyctl 1\nadd_key 1\nbpf 1\nsetns 1\n"
         "clone3 38\npersonality-addr-no-randomize 1\npersonality-query 0\n"
         "socket-vsock 1\nsocket-unix 0\ngetpid 0\nfork-exit 7\nSeccomp:\t2\n");
+}
+
+TEST_CASE("under the default filter an x32 syscall is answered as the kernel answers it, never by a kill", "[seccomp]") {
+  TempDir cache;
+  SeccompProgram program = default_seccomp_program(default_capabilities(), cache.path.string());
+  const bool x32 = seccomp::kernel_runs_x32();
+  auto result = run_in_child([&](int fd) {
+    load_seccomp_program(program);
+    send(fd, outcome("x32-getpid", syscall(0x40000000 | SYS_getpid)));
+    return 0;
+  });
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK(result.output == (x32 ? "x32-getpid 0\n" : "x32-getpid " + std::to_string(ENOSYS) + "\n"));
 }
 
 TEST_CASE("with CAP_SYS_ADMIN the default filter allows unshare", "[seccomp]") {

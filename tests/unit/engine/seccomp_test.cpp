@@ -81,6 +81,25 @@ TEST_CASE("default profile denies with EPERM and refuses namespace, mount, key a
     CHECK_FALSE(allows(resolved, name));
 }
 
+TEST_CASE("default profile lists x32 only where the kernel runs it, and answers other ABIs with ENOSYS", "[seccomp]") {
+  const seccomp::Profile p = seccomp::default_profile();
+#if defined(__x86_64__)
+  const std::vector<std::string> expected =
+      seccomp::kernel_runs_x32() ? std::vector<std::string>{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"}
+                                 : std::vector<std::string>{"SCMP_ARCH_X86_64", "SCMP_ARCH_X86"};
+  CHECK(p.arches == expected);
+#endif
+  CHECK(p.bad_arch_errno == ENOSYS);
+  auto resolved = seccomp::resolve_profile(p, default_capabilities());
+  CHECK(resolved.bad_arch_errno == ENOSYS);
+  // Part of the cache key: a program for another answer is another file.
+  auto killing = resolved;
+  killing.bad_arch_errno.reset();
+  CHECK(seccomp::canonical_text(killing) != seccomp::canonical_text(resolved));
+  // A JSON profile keeps libseccomp's default.
+  CHECK_FALSE(seccomp::parse_profile(R"({"defaultAction": "SCMP_ACT_ALLOW"})", "p.json").bad_arch_errno);
+}
+
 TEST_CASE("default profile allows clone only without namespace flags and answers clone3 with ENOSYS", "[seccomp]") {
   auto resolved = seccomp::resolve_profile(seccomp::default_profile(), default_capabilities());
   const seccomp::Rule* clone = rule_for(resolved, "clone");
