@@ -86,6 +86,10 @@ run --entrypoint cat stk-built:1 /from-builder/artifact /from-builder/seen-by-ne
 check "COPY --from a stage; RUN sees the previous step's files" out_is $'built\nbuilt'
 run --entrypoint ls stk-built:1 /from-builder
 check "RUN rm hides the deleted file in the image" out_is $'artifact\nseen-by-next-step'
+# The base has no /etc/hosts, /etc/hostname or /etc/resolv.conf: the mount points of the
+# RUN containers come from the init layer, not from their own layers.
+check "no RUN layer keeps the mount points of /etc" \
+  eval '[[ -z $(find "$STACK_ROOT/image/layers" \( -path "*/etc/hosts" -o -path "*/etc/hostname" -o -path "*/etc/resolv.conf" \) -print -quit) ]]'
 run --entrypoint sh stk-built:1 -c 'pwd; cat greeting; echo $MODE; id -u; cat /tmp/uid-at-build'
 check "WORKDIR, ENV with quotes, ARG in RUN, USER for RUN and the container" out_is $'/srv/app\nhi two words\ntwo words\n1500\n1500'
 run --entrypoint sh stk-built:1 -c 'ls /srv/app | tr "\n" " "; cat /srv/app/sub/deep.txt'
