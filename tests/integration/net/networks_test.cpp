@@ -1,5 +1,6 @@
 // Networks over the real kernel, each test in a network namespace of its own and state
 // roots of its own: real bridges, namespaces and veths; busybox in the namespaces.
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +97,34 @@ TEST_CASE("two sandboxes on one bridge reach each other and teardown leaves noth
     CHECK(stack::testing::eventually([&] { return !netlink->link_exists(host_veth_name(a.container_id, n.id)); }));
     networks.remove("it-net");
     CHECK_FALSE(netlink->link_exists(n.bridge));
+  });
+}
+
+TEST_CASE("a namespace is made from the calling thread, which ends up back in its own", "[net]") {
+  Roots roots;
+  stack::testing::in_private_netns([&] {
+    auto own = [] {
+      struct stat st {};
+      REQUIRE(::stat("/proc/thread-self/ns/net", &st) == 0);
+      return st.st_ino;
+    };
+    const ino_t before = own();
+    auto netlink = std::shared_ptr<Netlink>(system_netlink());
+    fs::create_directories(roots.run_root);
+    const std::string path = roots.run_root + "/ns";
+    netlink->create_netns(path);
+    CHECK(own() == before);
+    struct stat made {};
+    REQUIRE(::stat(path.c_str(), &made) == 0);
+    CHECK(made.st_ino != before);  // the bind mount shows the new namespace's nsfs inode
+    CHECK(run_in(path, {"busybox", "ping", "-c", "1", "-W", "5", "127.0.0.1"}) == 0);
+    // A bridge made after it is in this thread's namespace, not the new one.
+    netlink->ensure_bridge("stk-it-back", "10.213.44.1/24", "", 1500);
+    CHECK(netlink->link_exists("stk-it-back"));
+    CHECK(run_in(path, {"sh", "-c", "ip link show stk-it-back"}) != 0);
+    netlink->delete_link("stk-it-back");
+    netlink->delete_netns(path);
+    CHECK_FALSE(mounted(path));
   });
 }
 
