@@ -17,6 +17,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <memory>
 
 #include "base/error.hpp"
@@ -62,20 +63,40 @@ UniqueFd open_ns(const std::string& path) {
   return fd;
 }
 
+// Runs `work` with this thread moved into another network namespace by `enter` (a setns to
+// one, or an unshare for a new one; it returns what failed, or ""), then moves the thread
+// back; "" or what failed. A thread that cannot go back would do its later work in the
+// container's network: abort.
+std::string in_other_netns(const std::function<std::string()>& enter, const std::function<void()>& work) {
+  UniqueFd self(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
+  if (!self) return std::string("network namespace /proc/thread-self/ns/net: ") + std::strerror(errno);
+  if (std::string failure = enter(); !failure.empty()) return failure;
+  const auto go_back = [&] {
+    if (::setns(self.get(), CLONE_NEWNET) != 0) std::abort();
+  };
+  std::string failure;
+  try {
+    work();
+  } catch (const Error& e) {
+    failure = e.what();
+  } catch (...) {
+    go_back();
+    throw;
+  }
+  go_back();
+  return failure;
+}
+
 // A route socket inside the namespace at `path`.
 Sock connect_in(const std::string& path) {
   UniqueFd target = open_ns(path);
-  UniqueFd self = open_ns("/proc/thread-self/ns/net");
-  if (::setns(target.get(), CLONE_NEWNET) != 0)
-    throw Error("enter network namespace " + path + ": " + std::strerror(errno));
   Sock s;
-  std::string failure;
-  try {
-    s = connect_route();
-  } catch (const Error& e) {
-    failure = e.what();
-  }
-  if (::setns(self.get(), CLONE_NEWNET) != 0) std::abort();  // this thread would stay in the container's network
+  const std::string failure = in_other_netns(
+      [&] {
+        if (::setns(target.get(), CLONE_NEWNET) == 0) return std::string();
+        return "enter network namespace " + path + ": " + std::strerror(errno);
+      },
+      [&] { s = connect_route(); });
   if (!failure.empty()) throw Error(failure);
   return s;
 }
@@ -132,22 +153,18 @@ void add_default_route(nl_sock* s, int ifindex, const std::string& gateway, cons
 // host while the caller holds the networks lock, and at its exit a TLB shootdown for its
 // freed stack.
 std::string make_netns_here(const std::string& path) {
-  UniqueFd self(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
-  if (!self) return std::string("open this thread's namespace: ") + std::strerror(errno);
-  if (::unshare(CLONE_NEWNET) != 0) return std::string("unshare: ") + std::strerror(errno);
-  std::string failure;
-  try {
-    Sock s = connect_route();
-    Link lo = get_link(s.get(), "lo");
-    if (!lo) throw Error("no loopback in the new namespace");
-    set_up(s.get(), lo.get(), 0, "loopback");
-  } catch (const Error& e) {
-    failure = e.what();
-  }
-  if (failure.empty() && ::mount("/proc/thread-self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr) != 0)
-    failure = std::string("bind mount: ") + std::strerror(errno);
-  if (::setns(self.get(), CLONE_NEWNET) != 0) std::abort();  // this thread would stay in the container's network
-  return failure;
+  return in_other_netns(
+      [] { return ::unshare(CLONE_NEWNET) == 0 ? std::string() : std::string("unshare: ") + std::strerror(errno); },
+      [&] {
+        {
+          Sock s = connect_route();
+          Link lo = get_link(s.get(), "lo");
+          if (!lo) throw Error("no loopback in the new namespace");
+          set_up(s.get(), lo.get(), 0, "loopback");
+        }
+        if (::mount("/proc/thread-self/ns/net", path.c_str(), nullptr, MS_BIND, nullptr) != 0)
+          throw Error(std::string("bind mount: ") + std::strerror(errno));
+      });
 }
 
 // The subnet of an address or route destination, as a CIDR; "" for what no network of

@@ -177,24 +177,22 @@ void down(Context& ctx, const compose::Project& project, const DownRequest& requ
   std::optional<Error> first;
   const std::set<std::string> still_running = stop_levels(ctx, project, containers, request.timeout_s, first);
   std::vector<std::string> anonymous;
-  std::mutex mutex;
-  std::thread bridges;
-  if (!first) {  // a container that would not stop may still use its network
-    std::vector<std::string> leaving;
-    for (const ObservedContainer& c : containers) leaving.push_back(c.id);
-    bridges = std::thread([&ctx, &project, leaving] { drop_project_bridges(ctx, project, leaving); });
+  {
+    std::mutex mutex;
+    std::jthread bridges;  // joined at the end of this block, however it is left
+    if (!first) {  // a container that would not stop may still use its network
+      std::vector<std::string> leaving;
+      for (const ObservedContainer& c : containers) leaving.push_back(c.id);
+      bridges = std::jthread([&ctx, &project, leaving] { drop_project_bridges(ctx, project, leaving); });
+    }
+    try {
+      for_each_parallel(containers, [&](const ObservedContainer& c) {
+        if (!still_running.count(c.id)) remove_one(ctx, c, anonymous, mutex);
+      });
+    } catch (const Error& e) {
+      if (!first) first = e;
+    }
   }
-  try {
-    for_each_parallel(containers, [&](const ObservedContainer& c) {
-      if (!still_running.count(c.id)) remove_one(ctx, c, anonymous, mutex);
-    });
-  } catch (const Error& e) {
-    if (!first) first = e;
-  } catch (...) {
-    if (bridges.joinable()) bridges.join();
-    throw;
-  }
-  if (bridges.joinable()) bridges.join();
   clear_half_made_with_prefix(ctx, project.name + "-");
   remove_project_networks(ctx, project);
   if (request.volumes) remove_project_volumes(ctx, project, anonymous);
