@@ -34,7 +34,8 @@ class Netlink {
   virtual void ensure_bridge(const std::string& name, const std::string& address, const std::string& address6, int mtu) = 0;
   virtual bool link_exists(const std::string& name) = 0;
   // Deletes a link of the host's namespace (a veth takes its peer along); nothing if absent.
-  // The one call that may run beside the others (from another thread).
+  // delete_link, create_netns and add_veth may run beside the other calls (from other
+  // threads); the rest are called one at a time.
   virtual void delete_link(const std::string& name) = 0;
   // A new network namespace with loopback up, persisted by a bind mount at `path`.
   virtual void create_netns(const std::string& path) = 0;

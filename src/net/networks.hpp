@@ -23,6 +23,7 @@ inline constexpr const char* kDefaultNetwork = "bridge";
 class Firewall;
 class Netlink;
 struct SandboxRecord;
+struct VethRequest;
 struct NetworkPaths;
 
 struct IpamPool {
@@ -174,9 +175,13 @@ class Networks {
     bool v4 = false;
     bool v6 = false;
   };
-  // `sandboxes`: every other record (their addresses are taken).
-  Endpoint add_endpoint(SandboxRecord& record, const std::vector<SandboxRecord>& sandboxes, const NetworkInfo& network,
-                        const Attachment& attachment, Routes routes);
+  // Chooses the endpoint's interface and addresses (`sandboxes`: every other record, whose
+  // addresses are taken), adds it to the record and returns the veth that makes it.
+  VethRequest plan_endpoint(SandboxRecord& record, const std::vector<SandboxRecord>& sandboxes, const NetworkInfo& network,
+                            const Attachment& attachment, Routes routes);
+  // create_sandbox's half under the networks lock: the checks, the endpoints planned
+  // (their veths into `veths`) and the record written.
+  SandboxRecord reserve_sandbox(const SandboxRequest& request, std::vector<VethRequest>& veths);
   void publish_names(const SandboxRecord& record, const Endpoint& endpoint);
 
   std::string root_;

@@ -235,9 +235,12 @@ class NlNetlink : public Netlink {
       throw Error("remove network namespace " + path + ": " + std::strerror(errno));
   }
 
+  // On a socket of its own, as create_netns and delete_link: Networks::create_sandbox
+  // makes its namespace and veths outside the networks lock, beside other threads' calls.
   void add_veth(const VethRequest& r) override {
     const std::string what = "veth " + r.host_name + " (" + r.peer_name + " in " + r.netns_path + ")";
-    Link bridge = get_link(sock_.get(), r.bridge);
+    Sock sock = connect_route();
+    Link bridge = get_link(sock.get(), r.bridge);
     if (!bridge) throw Error(what + ": bridge " + r.bridge + " does not exist");
     UniqueFd ns = open_ns(r.netns_path);
     Link veth(rtnl_link_veth_alloc());
@@ -256,7 +259,7 @@ class NlNetlink : public Netlink {
       rtnl_link_set_addr(peer, mac.get());
     }
     rtnl_link_put(peer);
-    check(rtnl_link_add(sock_.get(), veth.get(), NLM_F_CREATE | NLM_F_EXCL), "create " + what);
+    check(rtnl_link_add(sock.get(), veth.get(), NLM_F_CREATE | NLM_F_EXCL), "create " + what);
     try {
       configure_peer(r, what);
     } catch (const Error&) {

@@ -20,6 +20,7 @@ class FakeNetlink : public Netlink {
   std::set<std::string> namespaces;
   std::vector<std::string> attached;  // links attach_link was asked to put on a bridge
   std::function<void()> before_delete;  // runs at the start of delete_link (a race's other side)
+  std::function<void(const std::string&)> before_netns;  // runs at the start of create_netns, given the path
   std::vector<std::string> subnets_in_use{"192.0.2.0/24"};
   int mtu = 1400;
   bool fail_veth = false;
@@ -36,6 +37,7 @@ class FakeNetlink : public Netlink {
     veths.erase(name);
   }
   void create_netns(const std::string& path) override {
+    if (before_netns) before_netns(path);
     if (!namespaces.insert(path).second) throw Error("netns " + path + " exists");
   }
   void delete_netns(const std::string& path) override {

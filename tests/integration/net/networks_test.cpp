@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <fmt/core.h>
 
@@ -100,6 +101,44 @@ TEST_CASE("two sandboxes on one bridge reach each other and teardown leaves noth
   });
 }
 
+TEST_CASE("sandboxes made by several threads at once each get their own address and working veth", "[net]") {
+  Roots roots;
+  stack::testing::in_private_netns([&] {
+    auto netlink = std::shared_ptr<Netlink>(system_netlink());
+    Networks networks(roots.root, roots.run_root, nullptr, netlink);
+    const NetworkInfo n = networks.create({.name = "it-par", .ipam = {{"10.213.45.0/24", "", ""}}});
+    // As an up's service threads do: one Networks, the namespaces and veths made outside
+    // its lock, side by side (each netlink call of theirs on a socket of its own).
+    constexpr int kCount = 6;
+    std::vector<Sandbox> made(kCount);
+    std::vector<std::string> failures(kCount);
+    {
+      std::vector<std::jthread> threads;
+      for (int i = 0; i < kCount; ++i)
+        threads.emplace_back([&, i] {
+          try {
+            made[i] = networks.create_sandbox(roots.container(static_cast<char>('a' + i), fmt::format("c{}", i), "it-par"));
+          } catch (const std::exception& e) {
+            failures[i] = e.what();
+          }
+        });
+    }
+    for (const std::string& f : failures) CHECK(f.empty());
+    std::vector<std::string> addresses;
+    for (const Sandbox& s : made) addresses.push_back(s.endpoints.at(0).ipv4);
+    std::sort(addresses.begin(), addresses.end());
+    CHECK(std::adjacent_find(addresses.begin(), addresses.end()) == addresses.end());
+    for (const Sandbox& s : made) {
+      CHECK(run_in(s.netns_path, {"busybox", "ping", "-c", "1", "-W", "5", n.gateway}) == 0);
+      CHECK(networks.sandbox(s.container_id)->endpoints.at(0).ipv4 == s.endpoints.at(0).ipv4);
+    }
+    for (const Sandbox& s : made) networks.remove_sandbox(s.container_id);
+    CHECK(stack::testing::eventually([&] { return networks.users("it-par").empty(); }));
+    networks.remove("it-par");
+    CHECK_FALSE(netlink->link_exists(n.bridge));
+  });
+}
+
 TEST_CASE("a namespace is made from the calling thread, which ends up back in its own", "[net]") {
   Roots roots;
   stack::testing::in_private_netns([&] {
@@ -140,6 +179,26 @@ TEST_CASE("a sandbox whose container directory vanished is swept with its namesp
     CHECK_FALSE(mounted(a.netns_path));
     CHECK(stack::testing::eventually([&] { return !netlink->link_exists(host_veth_name(a.container_id, n.id)); }));
     CHECK_FALSE(netlink->link_exists(n.bridge));
+  });
+}
+
+TEST_CASE("a record whose namespace never came (its stack killed after the record) is removed and swept", "[net]") {
+  Roots roots;
+  stack::testing::in_private_netns([&] {
+    auto netlink = std::shared_ptr<Netlink>(system_netlink());
+    Networks networks(roots.root, roots.run_root, nullptr, netlink);
+    networks.create({.name = "it-half", .ipam = {{"10.213.46.0/24", "", ""}}});
+    // The record is written before the namespace: take the namespace away to leave what a
+    // `stack` killed between the two leaves behind.
+    const Sandbox a = networks.create_sandbox(roots.container('d', "delta", "it-half"));
+    const Sandbox b = networks.create_sandbox(roots.container('e', "epsilon", "it-half"));
+    netlink->delete_netns(a.netns_path);
+    netlink->delete_netns(b.netns_path);
+    networks.remove_sandbox(a.container_id);  // with its container
+    CHECK_FALSE(networks.sandbox(a.container_id));
+    fs::remove_all(roots.root + "/containers");  // or by the sweep, once the container is gone
+    networks.remove("it-half");
+    CHECK_FALSE(networks.sandbox(b.container_id));
   });
 }
 

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <sys/file.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -7,6 +9,7 @@
 
 #include "base/error.hpp"
 #include "base/files.hpp"
+#include "base/unique_fd.hpp"
 #include "unit/image/scratch.hpp"
 #include "net/container_network.hpp"
 #include "net/dns/records.hpp"
@@ -186,6 +189,27 @@ TEST_CASE("a failed sandbox leaves no namespace, veth, record or DNS entry", "[n
   CHECK(w.nl->veths.empty());
   CHECK_FALSE(w.networks.sandbox(id_of('1')));
   CHECK_THROWS_WITH(w.networks.create_sandbox(w.container(id_of('2'), "x", {{.network = "nope"}})), Catch::Contains("network nope not found"));
+}
+
+TEST_CASE("a sandbox's record is written before its namespace is made, and the networks lock is free by then", "[net][networks]") {
+  World w;
+  w.networks.create({.name = "a"});
+  bool checked = false;
+  w.nl->before_netns = [&](const std::string&) {
+    // Decide, then do: another command can take the lock (and its sweep sees this record,
+    // so it leaves the namespace in the making alone) while the kernel work goes on.
+    stack::UniqueFd fd(::open((w.root + "/networks/lock").c_str(), O_RDWR | O_CLOEXEC));
+    REQUIRE(fd);
+    CHECK(::flock(fd.get(), LOCK_EX | LOCK_NB) == 0);
+    const std::optional<Sandbox> recorded = w.networks.sandbox(id_of('1'));
+    REQUIRE(recorded);
+    CHECK(recorded->endpoints.at(0).ipv4 == "10.89.0.2");
+    checked = true;
+  };
+  const Sandbox s = w.networks.create_sandbox(w.container(id_of('1'), "web", {{.network = "a"}}));
+  CHECK(checked);
+  CHECK(s.endpoints.at(0).ipv4 == "10.89.0.2");
+  CHECK(w.nl->namespaces.count(s.netns_path) == 1);
 }
 
 TEST_CASE("remove of a network in use names its containers; after remove_sandbox it goes", "[net][networks]") {
