@@ -82,17 +82,17 @@ struct SandboxRequest {
 };
 
 struct Endpoint {
-  std::string network;     // name
-  std::string network_id;
-  std::string interface;   // "eth0", "eth1", ... in priority order
-  std::string ipv4;        // without prefix
+  std::string network{};     // name
+  std::string network_id{};
+  std::string interface{};   // "eth0", "eth1", ... in priority order
+  std::string ipv4{};        // without prefix
   int prefix_length = 0;
-  std::string gateway;
-  std::string ipv6;        // "" unless the network has IPv6
+  std::string gateway{};
+  std::string ipv6{};        // "" unless the network has IPv6
   int prefix_length6 = 0;
-  std::string gateway6;
-  std::string mac;
-  std::vector<std::string> aliases;
+  std::string gateway6{};
+  std::string mac{};
+  std::vector<std::string> aliases{};
 };
 
 struct Sandbox {
@@ -132,7 +132,8 @@ class Networks {
 
   // Makes the container's namespace with loopback up and one veth per attachment
   // (created directly inside it), addresses, default route via the first network's
-  // gateway, DNS entries. All or nothing: a failure removes what was made.
+  // gateway, DNS entries. All or nothing: a failure removes what was made. Threads may
+  // call it at once: only its decisions are made under the networks lock.
   Sandbox create_sandbox(const SandboxRequest& request);
   std::optional<Sandbox> sandbox(const std::string& container_id) const;
   // Joins one more network / leaves one (`network connect|disconnect`).

@@ -19,9 +19,10 @@ bool labels_include(const std::map<std::string, std::string>& have, const std::m
 // One mutex around the calls that change networks or ports: the orchestrator's service
 // threads share one netlink connection and one firewall. Not around prepare: a sandbox
 // takes 3-17 ms under an up's load, and its /etc files and the wait for stack-dns (7 ms
-// when this container starts it) need no mutex; Networks makes the sandbox under its
+// when this container starts it) need no mutex. Networks decides a sandbox under its
 // networks flock, which excludes the other threads too (each call opens the lock file
-// anew, and flocks of different open files conflict), so its netlink use stays serial.
+// anew, and flocks of different open files conflict), and makes its namespace and veths
+// after it, beside the other threads', on netlink sockets of their own.
 // A network's rules are made in the background (deferred_firewall.hpp); prepare waits
 // for them, so no container is created on a network without its rules.
 class NetNetworkDriver : public NetworkDriver {
