@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -9,19 +8,17 @@
 
 #include "engine/init_layer.hpp"
 #include "engine/layout.hpp"
+#include "unit/image/scratch.hpp"
 
 using namespace stack::engine;
 namespace fs = std::filesystem;
 
 namespace {
 
+// State roots in a temporary directory of the tests' own (removed at the end).
 struct Roots_ {
-  std::string dir;
-  Roots_() {
-    std::string t = (fs::temp_directory_path() / "stack-init-layer-XXXXXX").string();
-    dir = mkdtemp(t.data());
-  }
-  ~Roots_() { fs::remove_all(dir); }
+  stack::testing::TempDir temp;
+  std::string dir = temp.path().string();
   Layout layout() const { return Layout(Roots{dir + "/root", dir + "/run"}); }
 };
 
