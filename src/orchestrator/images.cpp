@@ -1,8 +1,10 @@
 #include "orchestrator/images.hpp"
 
 #include <functional>
+#include <map>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "base/error.hpp"
@@ -144,19 +146,37 @@ void pull_images(Context& ctx, const compose::Project& project, const std::vecto
 void push_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
                  bool ignore_failures) {
   std::set<std::string> refs;
-  std::vector<std::pair<std::string, std::string>> jobs;
+  // A service's references (its image and build tags) name the same content, so they are
+  // pushed one after another: the later ones find the blobs already there. Pushed at once,
+  // two uploads of one blob raced in the registry, which answered one of them HTTP 500.
+  // The services still go at once.
+  std::map<std::string, std::vector<std::string>> refs_of;
+  std::vector<std::pair<std::string, std::string>> jobs;  // one per service, with its first reference
   for (const std::string& name : services) {
     const compose::Service& s = project.services.at(name);
     if (!s.build || s.image.empty()) {
       ctx.progress.event("Service", name, "Skipped");
       continue;
     }
-    if (refs.insert(s.image).second) jobs.emplace_back(name, s.image);
+    std::vector<std::string>& mine = refs_of[name];
+    if (refs.insert(s.image).second) mine.push_back(s.image);
     for (const std::string& ref : s.build->tags)
-      if (refs.insert(ref).second) jobs.emplace_back(name, ref);
+      if (refs.insert(ref).second) mine.push_back(ref);
+    if (!mine.empty()) jobs.emplace_back(name, mine.front());
   }
-  at_once(ctx, jobs, [&ctx](const std::string& service, const std::string& ref) { push_one(ctx, service, ref); },
-          ignore_failures);
+  // Each reference is tried even when an earlier one failed; the first failure is thrown.
+  auto push_all = [&ctx, &refs_of](const std::string& service, const std::string&) {
+    std::optional<Error> first;
+    for (const std::string& ref : refs_of.at(service)) {
+      try {
+        push_one(ctx, service, ref);
+      } catch (const Error& e) {
+        if (!first) first = e;
+      }
+    }
+    if (first) throw *first;
+  };
+  at_once(ctx, jobs, push_all, ignore_failures);
 }
 
 }  // namespace stack::orchestrator
