@@ -88,6 +88,11 @@ TEST_CASE("two sandboxes on one bridge reach each other and teardown leaves noth
     CHECK(run_in(a.netns_path, {"sh", "-c", "ip -o link show eth0 | grep -q 'link/ether 02:42:0a:d5:29:02'"}) == 0);
     CHECK(run_in(a.netns_path, {"sh", "-c", "ip route | grep -q 'default via 10.213.41.1 dev eth0'"}) == 0);
     CHECK(run_in(a.netns_path, {"busybox", "ping", "-c", "1", "-W", "5", "127.0.0.1"}) == 0);
+    // One queue each way on both ends, asked for at creation (not the per-CPU default the
+    // kernel would cut down under the RTNL mutex, waiting for an RCU grace period).
+    const std::string one_queue = "grep -q \"numtxqueues 1 numrxqueues 1 \"";
+    CHECK(run_in(a.netns_path, {"sh", "-c", "ip -d link show eth0 | " + one_queue}) == 0);
+    CHECK(run_in("/proc/self/ns/net", {"sh", "-c", "ip -d link show " + host_veth_name(a.container_id, n.id) + " | " + one_queue}) == 0);
 
     CHECK_THROWS_WITH(networks.remove("it-net"), Catch::Contains("active endpoints"));
     networks.remove_sandbox(a.container_id);
