@@ -184,11 +184,11 @@ std::string network_of(nl_addr* local) {
   return text;
 }
 
-// A veth asked for without queue counts gets one per CPU, and the kernel then cuts the
-// registered pair down to one queue each way, each cut waiting out an expedited RCU grace
-// period (synchronize_net) while it holds the RTNL mutex: 1-5 ms on a busy host, in which
-// no other namespace or link in the host can be made. Asked for as one queue from the
-// start, the pair is what it would have become, without the waits.
+// A veth asked for without queue counts gets one queue per CPU, and the kernel then cuts
+// both registered ends down to one queue each way; cutting an end's transmit queues waits
+// out an expedited RCU grace period (synchronize_net) while it holds the RTNL mutex: 1-5 ms
+// on a busy host, in which no other namespace or link on the host can be made. Asked for as
+// one queue from the start, the pair is what it would have become, without the waits.
 void one_queue_each_way(rtnl_link* link) {
   rtnl_link_set_num_tx_queues(link, 1);
   rtnl_link_set_num_rx_queues(link, 1);
