@@ -1,10 +1,8 @@
 #include "orchestrator/images.hpp"
 
 #include <functional>
-#include <map>
 #include <future>
 #include <mutex>
-#include <optional>
 #include <set>
 
 #include "base/error.hpp"
@@ -52,23 +50,40 @@ void push_one(Context& ctx, const std::string& service, const std::string& ref) 
   }
 }
 
-// Runs `one(service, reference)` for every job at once; after all ended, throws the first
-// error, or with `ignore_failures` warns of each and goes on.
-void at_once(Context& ctx, const std::vector<std::pair<std::string, std::string>>& jobs,
+using Job = std::pair<std::string, std::string>;  // (service, reference)
+
+// Runs the groups at once, and the jobs of a group one after another (each tried even when
+// an earlier one failed); after all ended, throws the first error, or with
+// `ignore_failures` warns of each and goes on.
+void at_once(Context& ctx, const std::vector<std::vector<Job>>& groups,
              const std::function<void(const std::string&, const std::string&)>& one, bool ignore_failures) {
-  std::vector<std::future<void>> running;
-  for (const auto& [service, ref] : jobs)
-    running.push_back(std::async(std::launch::async, [&one, service = service, ref = ref] { one(service, ref); }));
-  std::optional<Error> first;
-  for (auto& f : running) {
-    try {
-      f.get();
-    } catch (const Error& e) {
-      if (ignore_failures) ctx.progress.warning(e.what());
-      else if (!first) first = e;
-    }
+  std::vector<std::vector<Error>> errors(groups.size());
+  {
+    std::vector<std::future<void>> running;
+    for (size_t i = 0; i < groups.size(); ++i)
+      running.push_back(std::async(std::launch::async, [&one, &group = groups[i], &failed = errors[i]] {
+        for (const auto& [service, ref] : group) {
+          try {
+            one(service, ref);
+          } catch (const Error& e) {
+            failed.push_back(e);
+          }
+        }
+      }));
+    for (auto& f : running) f.get();
   }
-  if (first) throw *first;
+  for (const std::vector<Error>& failed : errors)
+    for (const Error& e : failed) {
+      if (!ignore_failures) throw e;
+      ctx.progress.warning(e.what());
+    }
+}
+
+// Every job a group of its own: all at once.
+std::vector<std::vector<Job>> each_alone(const std::vector<Job>& jobs) {
+  std::vector<std::vector<Job>> groups;
+  for (const Job& job : jobs) groups.push_back({job});
+  return groups;
 }
 
 }  // namespace
@@ -119,10 +134,10 @@ std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, con
       out.emplace(ref, for_container(ctx.images, ref, image));
     }
   }
-  std::vector<std::pair<std::string, std::string>> jobs;  // (service, reference)
+  std::vector<Job> jobs;
   for (const auto& [ref, why] : to_pull) jobs.emplace_back(why.first, ref);
   std::mutex pulled;
-  at_once(ctx, jobs, [&](const std::string& service, const std::string& ref) {
+  at_once(ctx, each_alone(jobs), [&](const std::string& service, const std::string& ref) {
     engine::ImageForContainer image = pull_one(ctx, service, ref);
     const std::lock_guard lock(pulled);
     out.emplace(ref, std::move(image));
@@ -134,12 +149,12 @@ std::map<std::string, engine::ImageForContainer> ensure_images(Context& ctx, con
 void pull_images(Context& ctx, const compose::Project& project, const std::vector<std::string>& services,
                  bool ignore_failures) {
   std::set<std::string> refs;
-  std::vector<std::pair<std::string, std::string>> jobs;
+  std::vector<Job> jobs;
   for (const std::string& name : services) {
     const compose::Service& s = project.services.at(name);
     if (!s.image.empty() && refs.insert(s.image).second) jobs.emplace_back(name, s.image);
   }
-  at_once(ctx, jobs, [&ctx](const std::string& service, const std::string& ref) { pull_one(ctx, service, ref); },
+  at_once(ctx, each_alone(jobs), [&ctx](const std::string& service, const std::string& ref) { pull_one(ctx, service, ref); },
           ignore_failures);
 }
 
@@ -150,33 +165,21 @@ void push_images(Context& ctx, const compose::Project& project, const std::vecto
   // pushed one after another: the later ones find the blobs already there. Pushed at once,
   // two uploads of one blob raced in the registry, which answered one of them HTTP 500.
   // The services still go at once.
-  std::map<std::string, std::vector<std::string>> refs_of;
-  std::vector<std::pair<std::string, std::string>> jobs;  // one per service, with its first reference
+  std::vector<std::vector<Job>> per_service;
   for (const std::string& name : services) {
     const compose::Service& s = project.services.at(name);
     if (!s.build || s.image.empty()) {
       ctx.progress.event("Service", name, "Skipped");
       continue;
     }
-    std::vector<std::string>& mine = refs_of[name];
-    if (refs.insert(s.image).second) mine.push_back(s.image);
+    std::vector<Job> mine;
+    if (refs.insert(s.image).second) mine.emplace_back(name, s.image);
     for (const std::string& ref : s.build->tags)
-      if (refs.insert(ref).second) mine.push_back(ref);
-    if (!mine.empty()) jobs.emplace_back(name, mine.front());
+      if (refs.insert(ref).second) mine.emplace_back(name, ref);
+    if (!mine.empty()) per_service.push_back(std::move(mine));
   }
-  // Each reference is tried even when an earlier one failed; the first failure is thrown.
-  auto push_all = [&ctx, &refs_of](const std::string& service, const std::string&) {
-    std::optional<Error> first;
-    for (const std::string& ref : refs_of.at(service)) {
-      try {
-        push_one(ctx, service, ref);
-      } catch (const Error& e) {
-        if (!first) first = e;
-      }
-    }
-    if (first) throw *first;
-  };
-  at_once(ctx, jobs, push_all, ignore_failures);
+  at_once(ctx, per_service, [&ctx](const std::string& service, const std::string& ref) { push_one(ctx, service, ref); },
+          ignore_failures);
 }
 
 }  // namespace stack::orchestrator

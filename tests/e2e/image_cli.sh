@@ -226,6 +226,9 @@ PUSH=(--project-directory "$TMP/proj" -p e2epush)
 st "${PUSH[@]}" push
 check "compose push fails naming the service when its image was never built" \
   eval '[[ $rc == 1 ]] && err_has "service \"app\": push image \"$REG/e2e/app:1\""'
+st "${PUSH[@]}" push --ignore-push-failures
+check "compose push --ignore-push-failures warns of each reference that failed and succeeds" \
+  eval '[[ $rc == 0 ]] && err_has "push image \"$REG/e2e/app:1\"" && err_has "push image \"$REG/e2e/app:extra\""'
 "$STACK" image tag busybox:e2e "$REG/e2e/app:1" && "$STACK" image tag busybox:e2e "$REG/e2e/app:extra"
 st "${PUSH[@]}" --progress plain push
 check "compose push sends the built service's image and its build tags, skips the pulled one" \
